@@ -1,0 +1,743 @@
+"""The indicator model: a tree of groups and items loaded from ``indicators.yaml``.
+
+The file format is fixed by DESIGN.md §2. Loading is strict: unknown keys, wrong types,
+duplicate ids, duplicate YAML keys, non-positive weights, AHP matrices that are not square,
+reciprocal or consistent, and invalid regexes are all reported together, each with the file,
+the line, the path in the tree (``children[1].children[0].weight``) and what would be valid.
+
+>>> model = load_model_text('''
+... name: demo
+... children:
+...   - {id: a, name: A, column: Q1}
+...   - {id: b, name: B, column: Q2, reverse: true}
+... ''')
+>>> [item.id for item in model.items], model.root.children[1].reverse
+(['a', 'b'], True)
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from csi.errors import Issue, ModelError
+
+__all__ = [
+    "Scale",
+    "Item",
+    "Group",
+    "Outcome",
+    "Quality",
+    "Model",
+    "load_model",
+    "load_model_text",
+    "default_model_path",
+    "ROOT_ID",
+    "METHOD_NAMES",
+    "ITEM_TYPES",
+]
+
+ROOT_ID = "overall"
+#: Weighting methods a group may name; the weighting registry implements them.
+METHOD_NAMES = ("fixed", "ahp")
+ITEM_TYPES = ("rating", "metric", "nps")
+MAX_MODEL_BYTES = 1_000_000
+MAX_MODEL_NODES = 20_000
+_ID_RE = re.compile(r"^[a-z0-9_]+$")
+
+_ROOT_KEYS = (
+    "name", "description", "scale", "labels", "missing", "target", "method", "ahp", "ahp_max_cr",
+    "outcome", "nps", "children", "segments", "pii", "quality", "population",
+)
+_GROUP_KEYS = (
+    "id", "name", "description", "weight", "method", "ahp", "ahp_max_cr", "target", "children",
+    "scale", "labels", "missing",
+)
+_ITEM_KEYS = (
+    "id", "name", "description", "column", "match", "scale", "labels", "missing", "reverse",
+    "target", "weight", "type", "best", "worst",
+)
+_OUTCOME_KEYS = ("name", "items", "scale", "labels", "missing")
+_QUALITY_KEYS = ("min_duration", "min_answered", "straightline_min_items", "max_margin", "duplicate_by")
+_POPULATION_KEYS = ("size",)
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """The answer scale of an item: raw answers from ``min`` to ``max``."""
+
+    min: float
+    max: float
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A leaf of the tree, bound to one survey column.
+
+    ``type`` is ``rating`` (a scale answer rescaled to 0–100), ``metric`` (a measured value
+    scored 100 at or better than ``best`` and 0 at or worse than ``worst``) or ``nps``
+    (a 0–10 recommendation question).
+    """
+
+    id: str
+    name: str
+    path: str
+    column: str | None
+    match: str | None
+    scale: Scale
+    labels: tuple[tuple[str, float], ...] = ()
+    missing: tuple[str, ...] = ()
+    reverse: bool = False
+    target: float = 80.0
+    weight: float | None = None
+    type: str = "rating"
+    best: float | None = None
+    worst: float | None = None
+
+    @property
+    def kind(self) -> str:
+        return "item"
+
+    @property
+    def spec(self) -> str:
+        """How the column is found, for messages."""
+        return f"match: {self.match!r}" if self.match is not None else f"column: {self.column!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """An inner node; its score is the weighted sum of its children's scores."""
+
+    id: str
+    name: str
+    path: str
+    children: tuple[Group | Item, ...]
+    weight: float | None = None
+    method: str = "fixed"
+    ahp: tuple[tuple[float, ...], ...] | None = None
+    ahp_max_cr: float = 0.10
+    target: float = 80.0
+
+    @property
+    def kind(self) -> str:
+        return "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Direct satisfaction questions (ACSI style); their mean is the outcome index."""
+
+    name: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """Respondent data-quality rules (DESIGN.md §4)."""
+
+    min_duration: float | None = None
+    min_answered: float = 0.5
+    straightline_min_items: int = 5
+    max_margin: float | None = None
+    #: Columns that together identify a respondent (default: the export's own id column).
+    duplicate_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A validated model. ``root`` is the index itself (id ``overall``)."""
+
+    name: str
+    root: Group
+    outcome: Outcome | None = None
+    nps: Item | None = None
+    segments: tuple[str, ...] = ()
+    pii: tuple[str, ...] = ()
+    quality: Quality = field(default_factory=Quality)
+    population: int | None = None
+    path: str = "<text>"
+    sha256: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """The index's items in tree order (outcome and NPS items excluded)."""
+        return tuple(n for n in walk(self.root) if isinstance(n, Item))
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Every group in pre-order, the root first."""
+        return tuple(n for n in walk(self.root) if isinstance(n, Group))
+
+    @property
+    def all_items(self) -> tuple[Item, ...]:
+        """Index items, then outcome items, then the NPS item: every column the model reads."""
+        extra = self.outcome.items if self.outcome else ()
+        return self.items + extra + ((self.nps,) if self.nps else ())
+
+    def node(self, node_id: str) -> Group | Item:
+        for n in walk(self.root):
+            if n.id == node_id:
+                return n
+        for n in self.all_items:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+
+def walk(node: Group | Item) -> Iterator[Group | Item]:
+    """Pre-order traversal of a tree."""
+    yield node
+    if isinstance(node, Group):
+        for child in node.children:
+            yield from walk(child)
+
+
+def default_model_path() -> Path:
+    """The model shipped inside the package (the accounting-services index)."""
+    return Path(__file__).with_name("data") / "indicators.yaml"
+
+
+def load_model(path: str | Path) -> Model:
+    """Load and validate a model file.
+
+    Raises
+    ------
+    ModelError
+        With every problem found, each naming the file, line and path in the tree.
+    """
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise ModelError(Issue("model-not-file", "is a directory; give the path of a .yaml file", file=str(p)))
+        size = p.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise ModelError(Issue("model-too-large", f"{size} bytes; a model file may have at most {MAX_MODEL_BYTES}", file=str(p)))
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(Issue("model-not-found", "no such file; `csi init` writes a starter indicators.yaml", file=str(p))) from None
+    except OSError as e:
+        raise ModelError(Issue("model-unreadable", f"cannot read: {e.strerror}", file=str(p))) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ModelError(Issue("model-encoding", f"not UTF-8 text (byte {e.start}); save the model as UTF-8", file=str(p))) from None
+    return load_model_text(text, file=str(p), sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_model_text(text: str, file: str = "<text>", sha256: str | None = None) -> Model:
+    """Load a model from YAML text (see :func:`load_model`)."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    raw = _parse_yaml(text, file)
+    builder = _Builder(file)
+    model = builder.build(raw, sha256)
+    if builder.issues:
+        raise ModelError(builder.issues)
+    assert model is not None  # built without issues
+    return model
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _Map(dict):
+    """A mapping that remembers the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Seq(list):
+    line: int = 0
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that refuses duplicate keys and keeps line numbers."""
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.duplicates: list[Issue] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Map:  # type: ignore[override]
+        self.flatten_mapping(node)
+        out = _Map()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                self.duplicates.append(Issue(
+                    "yaml-duplicate-key",
+                    f"key {key!r} appears twice in one mapping (first on line {out.key_lines[key]}); "
+                    "YAML keeps only the last one, so remove one of them",
+                    file=self.file, line=line))
+            out[key] = self.construct_object(value_node, deep=True)
+            out.key_lines[key] = line
+        return out
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _Seq:  # type: ignore[override]
+        out = _Seq(self.construct_object(child, deep=True) for child in node.value)
+        out.line = node.start_mark.line + 1
+        out.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+def _parse_yaml(text: str, file: str) -> Any:
+    loader = _Loader(text, file)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        col = f", column {mark.column + 1}" if mark else ""
+        what = (e.problem or e.context or "syntax error").strip()
+        hint = ""
+        if "\t" in what or "tab" in what.lower():
+            hint = "; indent with spaces, YAML does not allow tabs"
+        raise ModelError(Issue("yaml-syntax", f"YAML syntax error{col}: {what}{hint}", file=file, line=line)) from None
+    except yaml.YAMLError as e:
+        raise ModelError(Issue("yaml-syntax", f"YAML syntax error: {e}", file=file)) from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise ModelError(loader.duplicates)
+    if data is None:
+        raise ModelError(Issue("model-empty", "the model file is empty; `csi init` writes a starter", file=file))
+    if not isinstance(data, dict):
+        raise ModelError(Issue("model-not-mapping", f"the top level must be a mapping with name, children, …, got {_kind(data)}", file=file, line=1))
+    return data
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _number(value: Any) -> float | None:
+    """A YAML number or an "a/b" fraction string; None when it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(Fraction(value.strip().replace(" ", "")))
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+        self.ids: dict[str, str] = {}
+        self.nodes = 0
+
+    # -- helpers
+    def problem(self, code: str, message: str, path: str, container: Any = None, key: Any = None) -> None:
+        line = None
+        if isinstance(container, _Map):
+            line = container.key_lines.get(key, container.line) if key is not None else container.line
+        elif isinstance(container, _Seq):
+            line = container.item_lines[key] if isinstance(key, int) and key < len(container.item_lines) else container.line
+        self.issues.append(Issue(code, message, file=self.file, path=path or "(top level)", line=line))
+
+    def check_keys(self, mapping: _Map, allowed: tuple[str, ...], path: str, what: str) -> None:
+        for key in mapping:
+            if key in allowed:
+                continue
+            guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            hint = f"did you mean {guess[0]!r}?" if guess else "valid keys: " + ", ".join(allowed)
+            self.problem("unknown-key", f"unknown key {key!r} in {what}; {hint}", _join(path, str(key)), mapping, key)
+
+    def text(self, mapping: _Map, key: str, path: str, required: bool = False) -> str | None:
+        if key not in mapping or mapping[key] is None:
+            if required:
+                self.problem("missing-key", f"{key!r} is required", _join(path, key), mapping)
+            return None
+        value = mapping[key]
+        if isinstance(value, (dict, list)) or isinstance(value, bool):
+            self.problem("wrong-type", f"expected text, got {_kind(value)}", _join(path, key), mapping, key)
+            return None
+        return str(value)
+
+    def num(self, mapping: _Map, key: str, path: str, lo: float | None = None, hi: float | None = None,
+            lo_open: bool = False, what: str = "a number") -> float | None:
+        if key not in mapping or mapping[key] is None:
+            return None
+        value = _number(mapping[key])
+        if value is None or not math.isfinite(value):
+            self.problem("wrong-type", f"expected {what}, got {_kind(mapping[key])}", _join(path, key), mapping, key)
+            return None
+        if (lo is not None and (value < lo or (lo_open and value <= lo))) or (hi is not None and value > hi):
+            self.problem("out-of-range", f"expected {what}, got {value:g}", _join(path, key), mapping, key)
+            return None
+        return value
+
+    def flag(self, mapping: _Map, key: str, path: str) -> bool:
+        value = mapping.get(key, False)
+        if not isinstance(value, bool):
+            self.problem("wrong-type", f"expected true or false, got {_kind(value)}", _join(path, key), mapping, key)
+            return False
+        return value
+
+    def strings(self, mapping: _Map, key: str, path: str) -> tuple[str, ...] | None:
+        if key not in mapping or mapping[key] is None:
+            return None
+        value = mapping[key]
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return (str(value),)
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+            self.problem("wrong-type", f"expected a list of texts, got {_kind(value)}", _join(path, key), mapping, key)
+            return None
+        return tuple(str(v) for v in value)
+
+    def scale(self, mapping: _Map, path: str, default: Scale) -> Scale:
+        if "scale" not in mapping:
+            return default
+        value = mapping["scale"]
+        spath = _join(path, "scale")
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected {{min: …, max: …}}, got {_kind(value)}", spath, mapping, "scale")
+            return default
+        self.check_keys(value, ("min", "max"), spath, "a scale")
+        lo = self.num(value, "min", spath)
+        hi = self.num(value, "max", spath)
+        if lo is None or hi is None:
+            if "min" not in value or "max" not in value:
+                self.problem("missing-key", "a scale needs both min and max, e.g. {min: 1, max: 5}", spath, mapping, "scale")
+            return default
+        if hi <= lo:
+            self.problem("bad-scale", f"max ({hi:g}) must be greater than min ({lo:g})", spath, mapping, "scale")
+            return default
+        return Scale(lo, hi)
+
+    def labels(self, mapping: _Map, path: str, default: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+        if "labels" not in mapping:
+            return default
+        value = mapping["labels"]
+        lpath = _join(path, "labels")
+        if value is None:
+            return ()
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected a mapping of answer text to scale point (非常满意: 5), got {_kind(value)}", lpath, mapping, "labels")
+            return default
+        out = []
+        for label, point in value.items():
+            number = _number(point)
+            if number is None:
+                self.problem("wrong-type", f"label {label!r} must map to a number, got {_kind(point)}", _join(lpath, str(label)), value, label)
+                continue
+            out.append((str(label).strip(), number))
+        return tuple(out)
+
+    def method(self, mapping: _Map, path: str, default: str) -> str:
+        value = mapping.get("method", default)
+        if value not in METHOD_NAMES:
+            guess = difflib.get_close_matches(str(value), METHOD_NAMES, n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            self.problem("unknown-method", f"unknown weighting method {value!r}; valid: {', '.join(METHOD_NAMES)}{hint}",
+                         _join(path, "method"), mapping, "method")
+            return default
+        return str(value)
+
+    def register_id(self, mapping: _Map, path: str) -> str:
+        value = mapping.get("id")
+        if value is None:
+            self.problem("missing-key", "every node needs an id ([a-z0-9_]+, unique in the file)", _join(path, "id"), mapping)
+            return f"_missing_{len(self.ids)}"
+        node_id = str(value)
+        if not _ID_RE.match(node_id):
+            self.problem("bad-id", f"id {node_id!r} may use only a-z, 0-9 and _", _join(path, "id"), mapping, "id")
+        elif node_id == ROOT_ID:
+            self.problem("bad-id", f"id {ROOT_ID!r} is reserved for the index itself; choose another", _join(path, "id"), mapping, "id")
+        elif node_id in self.ids:
+            self.problem("duplicate-id", f"id {node_id!r} is already used at {self.ids[node_id]}; ids must be unique in the file",
+                         _join(path, "id"), mapping, "id")
+        else:
+            self.ids[node_id] = path or "(top level)"
+        return node_id
+
+    def count(self, path: str, mapping: Any) -> bool:
+        self.nodes += 1
+        if self.nodes > MAX_MODEL_NODES:
+            if self.nodes == MAX_MODEL_NODES + 1:
+                self.problem("model-too-large", f"more than {MAX_MODEL_NODES} nodes (YAML aliases expand); a model this size is not a survey",
+                             path, mapping)
+            return False
+        return True
+
+    # -- structure
+    def build(self, raw: _Map, sha256: str) -> Model | None:
+        self.check_keys(raw, _ROOT_KEYS, "", "the model")
+        name = self.text(raw, "name", "") or Path(self.file).stem
+        defaults = {
+            "scale": self.scale(raw, "", Scale(1.0, 5.0)),
+            "labels": self.labels(raw, "", ()),
+            "missing": self.strings(raw, "missing", "") or (),
+            "target": self.num(raw, "target", "", 0, 100, what="a target score from 0 to 100"),
+            "method": self.method(raw, "", "fixed"),
+        }
+        if defaults["target"] is None:
+            defaults["target"] = 80.0
+        root = self.group(raw, "", defaults, is_root=True, name=name)
+        outcome = self.outcome(raw, defaults)
+        nps = None
+        if "nps" in raw and raw["nps"] is not None:
+            nps = self.item(raw["nps"], "nps", defaults, forced_type="nps", container=raw, key="nps")
+        segments = self.strings(raw, "segments", "") or ()
+        pii = self.strings(raw, "pii", "") or ()
+        quality = self.quality(raw)
+        population = self.population(raw)
+        if self.issues or root is None:
+            return None
+        return Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
+                     population=population, path=self.file, sha256=sha256)
+
+    def group(self, raw: _Map, path: str, inherited: dict, is_root: bool = False, name: str | None = None) -> Group | None:
+        if not self.count(path, raw):
+            return None
+        if not is_root:
+            self.check_keys(raw, _GROUP_KEYS, path, "a group")
+            node_id = self.register_id(raw, path)
+            name = self.text(raw, "name", path) or node_id
+        else:
+            node_id = ROOT_ID
+        here = dict(inherited)
+        if not is_root:
+            here["scale"] = self.scale(raw, path, inherited["scale"])
+            here["labels"] = self.labels(raw, path, inherited["labels"])
+            here["missing"] = self.strings(raw, "missing", path) or inherited["missing"]
+            target = self.num(raw, "target", path, 0, 100, what="a target score from 0 to 100")
+            here["target"] = inherited["target"] if target is None else target
+        method = self.method(raw, path, inherited["method"]) if not is_root else inherited["method"]
+        kids = raw.get("children")
+        cpath = _join(path, "children")
+        if not isinstance(kids, _Seq) or not kids:
+            self.problem("missing-key" if kids is None else "wrong-type",
+                         "a group needs a non-empty list of children (groups with children, items with column or match)",
+                         cpath, raw, "children" if "children" in raw else None)
+            return None
+        children: list[Group | Item] = []
+        for i, child in enumerate(kids):
+            chpath = f"{cpath}[{i}]"
+            if not isinstance(child, _Map):
+                self.problem("wrong-type", f"expected a mapping with id and name, got {_kind(child)}", chpath, kids, i)
+                continue
+            node = self.group(child, chpath, here) if "children" in child else self.item(child, chpath, here)
+            if node is not None:
+                children.append(node)
+        weight = None if is_root else self.num(raw, "weight", path, 0, lo_open=True, what="a weight greater than 0")
+        max_cr = self.num(raw, "ahp_max_cr", path, 0, 1, what="a consistency-ratio limit from 0 to 1")
+        max_cr = 0.10 if max_cr is None else max_cr
+        ahp = self.ahp(raw, path, len(kids), method, max_cr, children)
+        self.fixed_weights(kids, cpath, method, raw)
+        if len(children) != len(kids):
+            return None
+        return Group(id=node_id, name=name or node_id, path=path or "(top level)", children=tuple(children), weight=weight,
+                     method=method, ahp=ahp, ahp_max_cr=max_cr, target=here["target"])
+
+    def fixed_weights(self, kids: _Seq, cpath: str, method: str, raw: _Map) -> None:
+        has = [isinstance(k, _Map) and k.get("weight") is not None for k in kids]
+        if method == "fixed" and any(has) and not all(has):
+            missing = [f"{cpath}[{i}]" for i, h in enumerate(has) if not h]
+            self.problem("partial-weights", "either every child of a fixed-weight group has a weight or none does (then they are equal); "
+                         f"missing at {', '.join(missing)}", cpath, raw, "children")
+
+    def ahp(self, raw: _Map, path: str, n: int, method: str, max_cr: float, children: list) -> tuple[tuple[float, ...], ...] | None:
+        apath = _join(path, "ahp")
+        value = raw.get("ahp")
+        if value is None:
+            if method == "ahp":
+                self.problem("missing-key", f"method ahp needs an ahp matrix: {n}×{n} pairwise comparisons of the children in order",
+                             apath, raw, "method")
+            return None
+        if not isinstance(value, _Seq) or len(value) != n or any(not isinstance(r, _Seq) or len(r) != n for r in value):
+            self.problem("ahp-shape", f"the ahp matrix must be {n}×{n} (one row and one column per child, in order)", apath, raw, "ahp")
+            return None
+        matrix: list[list[float]] = []
+        for i, row in enumerate(value):
+            out_row = []
+            for j, cell in enumerate(row):
+                number = _number(cell)
+                if number is None or not math.isfinite(number) or number <= 0:
+                    self.problem("ahp-value", f"entry [{i}][{j}] must be a positive number or a fraction like \"1/3\", got {_kind(cell)}",
+                                 apath, value, i)
+                    return None
+                out_row.append(number)
+            matrix.append(out_row)
+        for i in range(n):
+            if abs(matrix[i][i] - 1) > 1e-9:
+                self.problem("ahp-diagonal", f"diagonal entry [{i}][{i}] must be 1, got {matrix[i][i]:g}", apath, value, i)
+                return None
+            for j in range(i + 1, n):
+                if abs(matrix[i][j] * matrix[j][i] - 1) > 0.01:
+                    self.problem("ahp-not-reciprocal",
+                                 f"entries [{i}][{j}] = {matrix[i][j]:g} and [{j}][{i}] = {matrix[j][i]:g} must be reciprocal "
+                                 f"([{j}][{i}] should be {_fraction_text(matrix[i][j])})", apath, value, j)
+                    return None
+        from csi.weighting.ahp import ahp_weights  # local: the weighting layer imports this module
+
+        result = ahp_weights(matrix)
+        if result.cr >= max_cr:
+            self.problem("ahp-inconsistent",
+                         f"the ahp matrix is inconsistent: CR = {result.cr:.3f} (λmax {result.lambda_max:.3f}, CI {result.ci:.3f}, "
+                         f"RI {result.ri:.2f}, Saaty 1980); revise the comparisons until CR < {max_cr:g}, or raise ahp_max_cr",
+                         apath, raw, "ahp")
+            return None
+        return tuple(tuple(r) for r in matrix)
+
+    def item(self, raw: Any, path: str, inherited: dict, forced_type: str | None = None, container: Any = None,
+             key: Any = None) -> Item | None:
+        if not isinstance(raw, _Map):
+            self.problem("wrong-type", f"expected a mapping with id, name and column, got {_kind(raw)}", path, container, key)
+            return None
+        if not self.count(path, raw):
+            return None
+        self.check_keys(raw, _ITEM_KEYS, path, "an item")
+        node_id = self.register_id(raw, path)
+        name = self.text(raw, "name", path) or node_id
+        column = self.text(raw, "column", path)
+        match = self.text(raw, "match", path)
+        if (column is None) == (match is None):
+            self.problem("item-binding", "an item needs exactly one of column (a header or Q5) or match (a regex); "
+                         "a node with children is a group", path, raw)
+        if match is not None:
+            try:
+                re.compile(match)
+            except re.error as e:
+                self.problem("bad-regex", f"invalid regular expression {match!r}: {e}", _join(path, "match"), raw, "match")
+        item_type = forced_type or str(raw.get("type", "rating"))
+        if item_type not in ITEM_TYPES:
+            self.problem("bad-type", f"unknown item type {item_type!r}; valid: {', '.join(ITEM_TYPES)}", _join(path, "type"), raw, "type")
+            item_type = "rating"
+        scale = self.scale(raw, path, inherited["scale"])
+        labels = self.labels(raw, path, inherited["labels"])
+        if item_type == "nps":
+            scale = Scale(0.0, 10.0)
+            if "scale" in raw:
+                self.problem("bad-scale", "an NPS question is always 0–10; remove scale", _join(path, "scale"), raw, "scale")
+        best = self.num(raw, "best", path)
+        worst = self.num(raw, "worst", path)
+        if item_type == "metric":
+            if best is None or worst is None:
+                self.problem("missing-key", "a metric item needs best and worst (score 100 at best, 0 at worst)", path, raw)
+            elif best == worst:
+                self.problem("bad-metric", f"best and worst must differ, both are {best:g}", _join(path, "best"), raw, "best")
+        elif best is not None or worst is not None:
+            self.problem("bad-metric", "best and worst belong to type: metric items", _join(path, "best" if best is not None else "worst"),
+                         raw, "best" if best is not None else "worst")
+        if item_type != "metric":
+            for label, point in labels:
+                if not scale.min <= point <= scale.max:
+                    self.problem("label-out-of-scale", f"label {label!r} maps to {point:g}, outside the scale {scale.min:g}–{scale.max:g}",
+                                 _join(path, "labels"), raw, "labels")
+                    break
+        target = self.num(raw, "target", path, 0, 100, what="a target score from 0 to 100")
+        weight = self.num(raw, "weight", path, 0, lo_open=True, what="a weight greater than 0")
+        return Item(id=node_id, name=name, path=path, column=column, match=match, scale=scale, labels=labels,
+                    missing=self.strings(raw, "missing", path) or inherited["missing"], reverse=self.flag(raw, "reverse", path),
+                    target=inherited["target"] if target is None else target, weight=weight, type=item_type, best=best, worst=worst)
+
+    def outcome(self, raw: _Map, defaults: dict) -> Outcome | None:
+        value = raw.get("outcome")
+        if value is None:
+            return None
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected a mapping with name and items, got {_kind(value)}", "outcome", raw, "outcome")
+            return None
+        self.check_keys(value, _OUTCOME_KEYS, "outcome", "the outcome")
+        here = dict(defaults)
+        here["scale"] = self.scale(value, "outcome", defaults["scale"])
+        here["labels"] = self.labels(value, "outcome", defaults["labels"])
+        here["missing"] = self.strings(value, "missing", "outcome") or defaults["missing"]
+        items = value.get("items")
+        if not isinstance(items, _Seq) or not items:
+            self.problem("missing-key", "the outcome needs a non-empty list of items", "outcome.items", value)
+            return None
+        built = [self.item(it, f"outcome.items[{i}]", here, container=items, key=i) for i, it in enumerate(items)]
+        for i, it in enumerate(built):
+            if it is not None and it.type != "rating":
+                self.problem("bad-type", "outcome items are rating questions", f"outcome.items[{i}].type", items[i], "type")
+        if any(b is None for b in built):
+            return None
+        return Outcome(name=self.text(value, "name", "outcome") or "outcome", items=tuple(built))  # type: ignore[arg-type]
+
+    def quality(self, raw: _Map) -> Quality:
+        value = raw.get("quality")
+        if value is None:
+            return Quality()
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected a mapping (min_duration, min_answered, …), got {_kind(value)}", "quality", raw, "quality")
+            return Quality()
+        self.check_keys(value, _QUALITY_KEYS, "quality", "quality rules")
+        min_answered = self.num(value, "min_answered", "quality", 0, 1, what="a share from 0 to 1")
+        straight = self.num(value, "straightline_min_items", "quality", 2, what="a whole number of at least 2")
+        return Quality(
+            min_duration=self.num(value, "min_duration", "quality", 0, what="seconds, 0 or more"),
+            min_answered=0.5 if min_answered is None else min_answered,
+            straightline_min_items=5 if straight is None else int(straight),
+            max_margin=self.num(value, "max_margin", "quality", 0, 100, lo_open=True, what="index points, more than 0"),
+            duplicate_by=self.strings(value, "duplicate_by", "quality") or (),
+        )
+
+    def population(self, raw: _Map) -> int | None:
+        value = raw.get("population")
+        if value is None:
+            return None
+        if isinstance(value, _Map):
+            self.check_keys(value, _POPULATION_KEYS, "population", "the population")
+            size = self.num(value, "size", "population", 1, what="the number of clients, 1 or more")
+        else:
+            size = self.num(raw, "population", "", 1, what="the number of clients, 1 or more")
+        return None if size is None else int(size)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _fraction_text(value: float) -> str:
+    frac = Fraction(1 / value).limit_denominator(20)
+    return f'"{frac.numerator}/{frac.denominator}"' if frac.denominator != 1 else str(frac.numerator)
+
+
+def node_lookup(model: Model) -> Mapping[str, Group | Item]:
+    """Every node of the model by id (the root under ``overall``)."""
+    out: dict[str, Group | Item] = {n.id: n for n in walk(model.root)}
+    for item in model.all_items:
+        out[item.id] = item
+    return out
