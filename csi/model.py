@@ -310,7 +310,7 @@ def _parse_yaml(text: str, file: str) -> Any:
         col = f", column {mark.column + 1}" if mark else ""
         what = (e.problem or e.context or "syntax error").strip()
         hint = ""
-        if "\t" in what or "tab" in what.lower():
+        if "\t" in what or "'\\t'" in what or "tab" in what.lower():
             hint = "; indent with spaces, YAML does not allow tabs"
         raise ModelError(Issue("yaml-syntax", f"YAML syntax error{col}: {what}{hint}", file=file, line=line)) from None
     except yaml.YAMLError as e:

@@ -1,0 +1,5 @@
+"""``python -m csi``."""
+
+from csi.cli import main
+
+main()

@@ -1,0 +1,288 @@
+"""The ``csi`` command line: a thin typer app over the library.
+
+It parses options, calls the library, renders, and maps errors to exit codes:
+0 done; 1 a check failed (``--fail-under``, ``validate`` found problems); 2 the command could
+not do its job (bad usage, unreadable or invalid input or model). Heavy modules (numpy,
+pandas) are imported inside the commands so that ``csi --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from csi import __version__
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="csi",
+    help="Customer Satisfaction Index from survey exports: scores with confidence intervals and the weak points that cost the most.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # survey rows are personal data
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+# ---------------------------------------------------------------- shared options (defined once)
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (indicators.yaml). Default: ./indicators.yaml, else the built-in accounting-services model.", show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx or plain (default: detected from the header).", show_default=False)]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Format for stdout: table, json, csv or md.")]
+OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write a report; the format follows the suffix (.json .csv .md). Repeatable.", show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: zh or en (default: the model's).", show_default=False)]
+
+STDOUT_FORMATS = ("table", "json", "csv", "md")
+FILE_FORMATS = ("json", "csv", "md")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"csi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Customer Satisfaction Index from survey exports."""
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    sys.stderr.write(f"csi: error: {message}\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    """Map the library's CsiError to exit 2 with its message; bugs keep their traceback."""
+    from csi.errors import CsiError
+
+    try:
+        yield
+    except CsiError as e:
+        if debug:
+            raise
+        _fail(e.message)
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+
+
+def _write_outputs(outputs: list[Path], renderers: dict[str, Callable[[], str]], inputs: list[Path], mkdir: bool) -> None:
+    from csi.report.write import atomic_write, check_output, format_for
+
+    # check every destination before writing any, so a bad second path leaves nothing half done
+    plan = [(check_output(p, inputs, mkdir=mkdir), format_for(p, renderers)) for p in outputs]
+    for path, fmt in plan:
+        atomic_write(path, renderers[fmt]())
+
+
+# ---------------------------------------------------------------- score
+@app.command()
+def score(
+    data: Annotated[Path, typer.Argument(help="Survey export: .xlsx .xlsm .xls .ods .csv .tsv", show_default=False)],
+    model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    preset: PresetOpt = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
+    weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
+    target: Annotated[float | None, typer.Option("--target", min=0, max=100, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same intervals.")] = 0,
+    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
+    population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
+    min_group: Annotated[int, typer.Option("--min-group", min=1, help="Segments with fewer respondents are suppressed.")] = 5,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    exclusions: Annotated[Path | None, typer.Option("--exclusions", help="Write excluded and flagged rows with reasons (CSV, no personal data).", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat any invalid answer as an error (exit 2).")] = False,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Exit 1 when the overall CSI is below this score.", show_default=False)] = None,
+    quiet: QuietOpt = False,
+    lang: LangOpt = None,
+    mkdir: MkdirOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Score a survey export: the CSI, every dimension and indicator, and the weak points.
+
+    Example: csi score examples/accounting_2026Q3.xlsx --by 部门 -o q3.json -o q3.md
+    """
+    if fmt not in STDOUT_FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(STDOUT_FORMATS)}", param_hint="--format")
+    _check_lang(lang)
+    with _errors(debug):
+        from csi.api import resolve_model, score_table
+        from csi.report.tables import to_csv, to_json, to_markdown
+        from csi.report.write import atomic_write, check_output
+        from csi.scoring import ScoreOptions
+        from csi.survey.read import read_survey
+
+        m = resolve_model(model)
+        by_cols = list(by or m.segments)
+        table = read_survey(data, sheet=_sheet(sheet), preset=preset)
+        options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
+                               population=population, min_group=min_group)
+        inputs = [data] + ([model] if model else [])
+        outputs = list(output or [])
+        if exclusions is not None:
+            check_output(exclusions, inputs, mkdir=mkdir)
+        result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column)
+        renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang)}
+        _write_outputs(outputs, renderers, inputs, mkdir)
+        if exclusions is not None:
+            atomic_write(exclusions, _exclusions_csv(responses))
+        if fmt != "table":
+            sys.stdout.write(renderers[fmt]())
+        elif not quiet:
+            from rich.console import Console
+
+            from csi.report.terminal import render_result
+
+            render_result(result, Console(highlight=False), lang)
+    if fail_under is not None and not result.overall.score >= fail_under:
+        sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
+        raise typer.Exit(1)
+
+
+def _sheet(sheet: str | None) -> str | int | None:
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def _exclusions_csv(responses: Any) -> str:
+    """Row numbers and reasons only: no answers, no personal data."""
+    lines = ["row,reason,status"]
+    lines += [f"{row},{reason},excluded" for row, reason in responses.quality.exclusions]
+    lines += [f"{row},{reason},flagged" for row, reason in responses.quality.flags]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- validate
+@app.command()
+def validate(
+    data: Annotated[Path | None, typer.Argument(help="Optional survey export to map the model onto.", show_default=False)] = None,
+    model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    preset: PresetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the model, and how it maps onto DATA's columns. Exit 1 when problems are found.
+
+    Example: csi validate examples/accounting_2026Q3.xlsx
+    """
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    from csi.errors import DataError, ModelError
+
+    out = Console(highlight=False)
+    problems = 0
+    with _errors(debug):
+        from csi.api import resolve_model
+
+        try:
+            m = resolve_model(model)
+        except ModelError as e:
+            for issue in e.issues:
+                out.print(f"✗ {issue}", markup=False)
+            out.print(f"{len(e.issues)} problem(s) in the model", markup=False)
+            raise typer.Exit(1) from None
+        out.print(f"✓ model {m.path}: {m.name} — {len(m.groups) - 1} groups, {len(m.items)} indicators"
+                  + (f", {len(m.outcome.items)} outcome items" if m.outcome else "") + (", NPS" if m.nps else ""), markup=False)
+        for g in m.groups:
+            if g.method == "ahp":
+                from csi.weighting.ahp import ahp_weights
+
+                assert g.ahp is not None
+                r = ahp_weights(g.ahp)
+                out.print(f"  AHP {g.id}: CR {r.cr:.3f} (λmax {r.lambda_max:.3f}, RI {r.ri:.2f} Saaty 1980), weights "
+                          + ", ".join(f"{c.id} {w:.3f}" for c, w in zip(g.children, r.weights, strict=True)), markup=False)
+        if data is None:
+            return
+        from csi.survey.prepare import convert_column
+        from csi.survey.read import find_column, read_survey
+
+        table = read_survey(data, sheet=_sheet(sheet), preset=preset)
+        out.print(f"✓ {table.path}: sheet {table.sheet!r}, preset {table.preset}, {len(table.frame)} rows, "
+                  f"{len(table.frame.columns)} columns", markup=False)
+        mapping = RichTable("node", "column", "letter", "answers", "invalid", show_edge=False, header_style="bold")
+        used: set[str] = set()
+        for item in m.all_items:
+            try:
+                col = find_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})")
+            except DataError as e:
+                problems += len(e.issues)
+                mapping.add_row(item.id, f"✗ {e.issues[0].message}", "", "", "")
+                continue
+            used.add(col)
+            raw, bad = convert_column(table.frame[col], item, table.missing_codes)
+            answered = int((raw == raw).sum())
+            if bad.any():
+                problems += 1
+            mapping.add_row(item.id, col, table.letter(col), str(answered), str(int(bad.sum())) if bad.any() else "")
+        out.print(mapping)
+        meta = {table.id_column, table.submitted_column, table.duration_column, *table.pii_columns}
+        pii = [c for c in table.frame.columns if c in table.pii_columns or _is_listed(table, c, m.pii)]
+        others = [c for c in table.frame.columns if c not in used and c not in meta and c not in pii]
+        if pii:
+            out.print("PII columns (never copied into outputs): " + ", ".join(pii), markup=False)
+        if others:
+            out.print("Columns not used by the model: " + ", ".join(others), markup=False)
+    if problems:
+        out.print(f"{problems} problem(s) found", markup=False)
+        raise typer.Exit(1)
+
+
+def _is_listed(table: Any, header: str, names: tuple[str, ...]) -> bool:
+    from csi.errors import DataError
+    from csi.survey.read import find_column
+
+    for name in names:
+        try:
+            if find_column(table, column=name) == header:
+                return True
+        except DataError:
+            continue
+    return False
+
+
+# ---------------------------------------------------------------- init
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write indicators.yaml into.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing indicators.yaml.")] = False,
+) -> None:
+    """Write a starter indicators.yaml (the built-in accounting-services model) to edit.
+
+    Example: csi init my-survey && csi validate survey.xlsx --model my-survey/indicators.yaml
+    """
+    from csi.model import default_model_path
+    from csi.report.write import atomic_write
+
+    target = directory / "indicators.yaml"
+    if not directory.is_dir():
+        _fail(f"{directory}: no such folder; create it first")
+    if target.exists() and not force:
+        _fail(f"{target} already exists; pass --force to replace it")
+    atomic_write(target, default_model_path().read_bytes())
+    typer.echo(f"wrote {target}; edit it, then: csi validate YOUR_EXPORT.xlsx --model {target}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    if os.environ.get("CSI_DEBUG"):
+        os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
+    app()

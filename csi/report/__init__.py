@@ -1,0 +1,1 @@
+"""Renderers and writers: results to terminal, JSON, CSV and Markdown; atomic file output."""

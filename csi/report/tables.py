@@ -1,0 +1,194 @@
+"""Plain-text renderings of a result: JSON, CSV (one row per node) and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from csi.result import QUADRANTS, Result
+
+__all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "text", "escape_cell", "fmt"]
+
+_TEXT = {
+    "title": ("客户满意度指数报告", "Customer Satisfaction Index report"),
+    "overall": ("总体 CSI", "Overall CSI"),
+    "outcome": ("结果指数（直接满意度）", "Outcome index (direct satisfaction)"),
+    "nps": ("净推荐值 NPS", "Net Promoter Score"),
+    "node": ("维度 / 指标", "Dimension / indicator"),
+    "score": ("得分", "Score"),
+    "ci": ("置信区间", "CI"),
+    "weight": ("权重", "Weight"),
+    "n": ("样本", "n"),
+    "target": ("目标", "Target"),
+    "loss": ("损失分", "Loss"),
+    "importance": ("重要性", "Importance"),
+    "quadrant": ("象限", "Quadrant"),
+    "low": ("低分占比", "Low ratings"),
+    "stability": ("排名稳定性", "Stability"),
+    "weak": ("薄弱环节（按损失排序）", "Weak points (ranked by loss)"),
+    "quality": ("数据质量", "Data quality"),
+    "respondents": ("有效样本", "Respondents used"),
+    "segments": ("分组", "Segments"),
+    "alpha": ("α 信度", "Cronbach's α"),
+    "suppressed": ("个分组样本不足未显示", "groups below the minimum size not shown"),
+    "warnings": ("提示", "Warnings"),
+}
+_QUADRANT_EN = {
+    "concentrate_here": "Concentrate here",
+    "keep_up_the_good_work": "Keep up the good work",
+    "low_priority": "Low priority",
+    "possible_overkill": "Possible overkill",
+}
+_REASONS = {
+    "empty": ("空答卷", "empty"), "incomplete": ("未答完", "incomplete"), "speeder": ("答题过快", "speeder"),
+    "duplicate": ("重复提交", "duplicate"), "straightliner": ("全部同一选项", "straightliner"),
+}
+
+
+def lang_of(result: Result) -> str:
+    """Report language from the model's name: Chinese when it has CJK characters."""
+    name = str(result.manifest.get("model", {}).get("name", ""))
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in name) else "en"
+
+
+def text(key: str, lang: str) -> str:
+    zh, en = _TEXT[key]
+    return zh if lang == "zh" else en
+
+
+def quadrant_text(q: str, lang: str) -> str:
+    return QUADRANTS.get(q, q) if lang == "zh" else _QUADRANT_EN.get(q, q)
+
+
+def reason_text(reason: str, lang: str) -> str:
+    zh, en = _REASONS.get(reason, (reason, reason))
+    return zh if lang == "zh" else en
+
+
+def fmt(x: float | None, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def escape_cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (leading = + − @, tab, CR).
+
+    >>> escape_cell("=HYPERLINK(1)"), escape_cell("-3"), escape_cell(-3.0), escape_cell("满意")
+    ("'=HYPERLINK(1)", "'-3", -3.0, '满意')
+    """
+    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def to_json(result: Result, indent: int | None = 2) -> str:
+    """The result as ``csi.result/1`` JSON (full precision, NaN as null)."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+
+
+CSV_COLUMNS = ("id", "name", "parent", "kind", "method", "weight", "global_weight", "score", "se", "ci_low", "ci_high", "n",
+               "target", "low_share", "alpha")
+
+
+def to_csv(result: Result) -> str:
+    """One row per node (the overall index first), machine-readable, full precision."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    o = result.overall
+    w.writerow(["overall", result.manifest.get("model", {}).get("name", "overall"), "", "index", "", 1.0, 1.0, o.score, o.se,
+                o.ci[0], o.ci[1], o.n, "", "", ""])
+    for node in result.nodes:
+        e = node.estimate
+        w.writerow([escape_cell(v) for v in (node.id, node.name, node.parent or "", node.kind, node.method or "", node.weight,
+                                              node.global_weight, e.score, e.se, e.ci[0], e.ci[1], e.n,
+                                              "" if node.target is None else node.target,
+                                              "" if node.low_share is None else node.low_share,
+                                              "" if node.alpha is None else node.alpha)])
+    return buf.getvalue()
+
+
+def _md(s: object) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(result: Result, lang: str | None = None) -> str:
+    """A digest for chat and e-mail: the index, dimensions, weak points, data quality."""
+    lang = lang or lang_of(result)
+    m = result.manifest
+    lines = [f"# {_md(m.get('model', {}).get('name', text('title', lang)))}", ""]
+    src = m.get("input", {})
+    if src:
+        lines += [f"`{_md(src.get('path', ''))}` · {result.respondents.get('used', 0)} / {result.respondents.get('rows', 0)} "
+                  f"{text('respondents', lang)}", ""]
+    o = result.overall
+    lines.append(f"**{text('overall', lang)}: {fmt(o.score)}** [{fmt(o.ci[0])}, {fmt(o.ci[1])}]")
+    if result.outcome is not None:
+        lines.append(f"{text('outcome', lang)}: {fmt(result.outcome.score)} [{fmt(result.outcome.ci[0])}, {fmt(result.outcome.ci[1])}]")
+    if result.nps and result.nps.get("score") is not None:
+        ci = result.nps["ci"]
+        lines.append(f"{text('nps', lang)}: {fmt(result.nps['score'])} [{fmt(ci[0])}, {fmt(ci[1])}]")
+    lines += ["", f"| {text('node', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('weight', lang)} | {text('n', lang)} |",
+              "|---|---:|---|---:|---:|"]
+    depth = _depths(result)
+    for node in result.nodes:
+        e = node.estimate
+        name = ("　" * depth[node.id]) + _md(node.name)
+        if node.kind == "group":
+            name = f"**{name}**"
+        lines.append(f"| {name} | {fmt(e.score)} | {fmt(e.ci[0])}–{fmt(e.ci[1])} | {fmt(node.weight * 100, 0)}% | {e.n} |")
+    if result.weak_points:
+        lines += ["", f"## {text('weak', lang)}", "",
+                  f"| # | {text('node', lang)} | {text('score', lang)} | {text('target', lang)} | {text('loss', lang)} | "
+                  f"{text('quadrant', lang)} | {text('low', lang)} | {text('stability', lang)} |",
+                  "|---:|---|---:|---:|---:|---|---:|---:|"]
+        for wp in result.weak_points:
+            lines.append(f"| {wp.rank} | {_md(wp.name)} | {fmt(wp.score)} | {fmt(wp.target, 0)} | {fmt(wp.loss, 2)} | "
+                         f"{quadrant_text(wp.quadrant, lang)} | {fmt((wp.low_share or 0) * 100, 0)}% | {fmt(wp.stability * 100, 0)}% |")
+    lines += ["", f"## {text('quality', lang)}", ""] + [f"- {q}" for q in quality_lines(result, lang)]
+    for seg in result.segments:
+        lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "", f"| {_md(seg.by)} | {text('n', lang)} | {text('score', lang)} | {text('ci', lang)} |",
+                  "|---|---:|---:|---|"]
+        for g in seg.groups:
+            lines.append(f"| {_md(g.value)} | {g.n} | {fmt(g.overall.score)} | {fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])} |")
+        if seg.suppressed:
+            lines.append(f"\n{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})")
+    if result.warnings:
+        lines += ["", f"## {text('warnings', lang)}", ""] + [f"- {_md(w)}" for w in result.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _depths(result: Result) -> dict[str, int]:
+    parents = {n.id: n.parent for n in result.nodes}
+    out = {}
+    for nid in parents:
+        d, p = 0, parents[nid]
+        while p is not None:
+            d, p = d + 1, parents.get(p)
+        out[nid] = d
+    return out
+
+
+def quality_lines(result: Result, lang: str) -> list[str]:
+    """Data-quality notes: exclusions, flags, invalid cells."""
+    r = result.respondents
+    zh = lang == "zh"
+    lines = [(f"共 {r.get('rows', 0)} 份答卷，使用 {r.get('used', 0)} 份" if zh else f"{r.get('rows', 0)} rows read, {r.get('used', 0)} used")
+             + (f"（有效样本量 {r['effective_n']:.1f}）" if zh and r.get("effective_n") is not None and r['effective_n'] != r.get('used')
+                else (f" (effective n {r['effective_n']:.1f})" if r.get("effective_n") is not None and r['effective_n'] != r.get('used') else ""))]
+    excl = [f"{reason_text(k, lang)} {v}" for k, v in r.get("excluded", {}).items() if v]
+    if excl:
+        lines.append(("排除：" if zh else "excluded: ") + ", ".join(excl))
+    flagged = [f"{reason_text(k, lang)} {v}" for k, v in r.get("flagged", {}).items() if v]
+    if flagged:
+        lines.append(("标记（未排除）：" if zh else "flagged, kept: ") + ", ".join(flagged))
+    for c in result.data_quality.get("invalid", []):
+        rows = ", ".join(str(x) for x in c["rows"]) + ("…" if c["count"] > len(c["rows"]) else "")
+        vals = ", ".join(repr(v) for v in c["values"][:3])
+        lines.append((f"无效答案 {c['count']} 个，列 {c['letter']}「{c['column']}」，行 {rows}：{vals}" if zh else
+                      f"{c['count']} invalid answer(s) in column {c['letter']} \"{c['column']}\", rows {rows}: {vals}"))
+    return lines

@@ -1,0 +1,86 @@
+"""Atomic output files that never replace an input.
+
+A report is written to a temporary file in the destination folder and renamed over the
+destination only when it is complete (``os.replace`` is atomic on one file system), so a
+crash or a full disk never leaves half a report and the previous file stays intact.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from csi.errors import Issue, OutputError
+
+__all__ = ["atomic_write", "check_output", "FORMATS", "format_for"]
+
+#: Output formats by file suffix.
+FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+
+
+def format_for(path: str | Path, available: Iterable[str]) -> str:
+    """The output format implied by a path's suffix.
+
+    >>> format_for("out/report.json", ["json", "csv"])
+    'json'
+    """
+    suffix = Path(path).suffix.lower()
+    fmt = FORMATS.get(suffix)
+    allowed = list(available)
+    if fmt is None or fmt not in allowed:
+        valid = ", ".join(s for s, f in FORMATS.items() if f in allowed)
+        raise OutputError(Issue("output-format", f"cannot tell the format from the suffix {suffix or '(none)'!r}; use one of {valid}",
+                                file=str(path)))
+    return fmt
+
+
+def check_output(path: str | Path, inputs: Iterable[str | Path] = (), mkdir: bool = False) -> Path:
+    """Refuse an output that would replace an input or land in a missing folder."""
+    p = Path(path)
+    for source in inputs:
+        s = Path(source)
+        try:
+            same = p.exists() and s.exists() and os.path.samefile(p, s)
+        except OSError:
+            same = False
+        if same or p.resolve() == s.resolve():
+            raise OutputError(Issue("output-is-input", "this output path is also an input; choose another file name", file=str(p)))
+    if p.is_dir():
+        raise OutputError(Issue("output-is-directory", "is a directory; give a file name such as report.json", file=str(p)))
+    parent = p.parent
+    if not parent.exists():
+        if mkdir:
+            parent.mkdir(parents=True, exist_ok=True)
+        else:
+            raise OutputError(Issue("output-dir-missing", f"the folder {str(parent)!r} does not exist; create it or pass --mkdir",
+                                    file=str(p)))
+    return p
+
+
+def atomic_write(path: str | Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    p = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if p.exists():
+            os.chmod(tmp, p.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, p)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(e, OSError):
+            raise OutputError(Issue("output-unwritable", f"cannot write: {e.strerror or e}", file=str(p))) from None
+        raise

@@ -1,0 +1,240 @@
+"""The result of scoring one survey, and its JSON form (schema ``csi.result/1``, DESIGN.md §10).
+
+Numbers are kept at full precision; renderers format them. ``from_dict(to_dict(r))``
+gives back an equal result, so ``csi compare`` can read results written by ``csi score``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Estimate", "NodeScore", "WeakPoint", "SegmentGroup", "Segment", "Result", "SCHEMA", "QUADRANTS"]
+
+SCHEMA = "csi.result/1"
+#: IPA quadrants (Martilla & James 1977), with their usual Chinese names.
+QUADRANTS = {
+    "concentrate_here": "加强改善重点",
+    "keep_up_the_good_work": "继续保持",
+    "low_priority": "优先顺序较低",
+    "possible_overkill": "供给过度",
+}
+
+
+def _num(x: Any) -> float | None:
+    """JSON has no NaN: missing numbers become null."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _fnum(x: Any) -> float:
+    return math.nan if x is None else float(x)
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A score with its bootstrap standard error, confidence interval and sample size."""
+
+    score: float
+    se: float
+    ci: tuple[float, float]
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": _num(self.score), "se": _num(self.se), "ci": [_num(self.ci[0]), _num(self.ci[1])], "n": self.n}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Estimate:
+        ci = d.get("ci") or [None, None]
+        return cls(_fnum(d.get("score")), _fnum(d.get("se")), (_fnum(ci[0]), _fnum(ci[1])), int(d.get("n") or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class NodeScore:
+    """One dimension, sub-group or indicator of the model, scored."""
+
+    id: str
+    name: str
+    parent: str | None
+    kind: str
+    weight: float
+    global_weight: float
+    estimate: Estimate
+    method: str | None = None
+    alpha: float | None = None
+    alpha_ci: tuple[float, float] | None = None
+    weighting: dict[str, Any] | None = None
+    column: str | None = None
+    type: str | None = None
+    target: float | None = None
+    low_share: float | None = None
+
+    @property
+    def score(self) -> float:
+        return self.estimate.score
+
+    @property
+    def se(self) -> float:
+        return self.estimate.se
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return self.estimate.ci
+
+    @property
+    def n(self) -> int:
+        return self.estimate.n
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "name": self.name, "parent": self.parent, "kind": self.kind}
+        if self.kind == "group":
+            d["method"] = self.method
+        d["weight"] = self.weight
+        d["global_weight"] = self.global_weight
+        if self.kind == "item":
+            d["column"] = self.column
+            d["type"] = self.type
+            d["target"] = self.target
+        d.update(self.estimate.to_dict())
+        if self.kind == "group":
+            d["alpha"] = _num(self.alpha)
+            d["alpha_ci"] = None if self.alpha_ci is None else [_num(self.alpha_ci[0]), _num(self.alpha_ci[1])]
+            if self.weighting:
+                d["weighting"] = self.weighting
+        else:
+            d["low_share"] = _num(self.low_share)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NodeScore:
+        aci = d.get("alpha_ci")
+        return cls(
+            id=d["id"], name=d.get("name", d["id"]), parent=d.get("parent"), kind=d.get("kind", "item"),
+            weight=_fnum(d.get("weight")), global_weight=_fnum(d.get("global_weight")), estimate=Estimate.from_dict(d),
+            method=d.get("method"), alpha=None if d.get("alpha") is None else float(d["alpha"]),
+            alpha_ci=None if aci is None else (_fnum(aci[0]), _fnum(aci[1])), weighting=d.get("weighting"),
+            column=d.get("column"), type=d.get("type"), target=d.get("target"),
+            low_share=None if d.get("low_share") is None else float(d["low_share"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WeakPoint:
+    """An indicator that costs the index points against its target (DESIGN.md §7)."""
+
+    rank: int
+    id: str
+    name: str
+    score: float
+    importance: float
+    target: float
+    loss: float
+    quadrant: str
+    low_share: float | None
+    stability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "id": self.id, "name": self.name, "score": _num(self.score), "importance": self.importance,
+                "target": self.target, "loss": _num(self.loss), "quadrant": self.quadrant, "low_share": _num(self.low_share),
+                "stability": _num(self.stability)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WeakPoint:
+        return cls(int(d["rank"]), d["id"], d.get("name", d["id"]), _fnum(d.get("score")), float(d["importance"]),
+                   float(d["target"]), _fnum(d.get("loss")), d.get("quadrant", ""),
+                   None if d.get("low_share") is None else float(d["low_share"]), _fnum(d.get("stability")))
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentGroup:
+    """The scores of one value of a segment column."""
+
+    value: str
+    n: int
+    overall: Estimate
+    nodes: tuple[tuple[str, Estimate], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "n": self.n, "overall": self.overall.to_dict(),
+                "nodes": [{"id": i, **e.to_dict()} for i, e in self.nodes]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SegmentGroup:
+        return cls(str(d["value"]), int(d["n"]), Estimate.from_dict(d["overall"]),
+                   tuple((nd["id"], Estimate.from_dict(nd)) for nd in d.get("nodes", [])))
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A breakdown by one column; groups under ``min_group`` respondents are only counted."""
+
+    by: str
+    groups: tuple[SegmentGroup, ...]
+    suppressed: int
+    min_group: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"by": self.by, "min_group": self.min_group, "groups": [g.to_dict() for g in self.groups],
+                "suppressed": self.suppressed}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Segment:
+        return cls(d["by"], tuple(SegmentGroup.from_dict(g) for g in d.get("groups", [])), int(d.get("suppressed", 0)),
+                   int(d.get("min_group", 5)))
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything ``csi score`` computes for one survey."""
+
+    overall: Estimate
+    nodes: tuple[NodeScore, ...]
+    weak_points: tuple[WeakPoint, ...]
+    respondents: dict[str, Any]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    outcome: Estimate | None = None
+    nps: dict[str, Any] | None = None
+    segments: tuple[Segment, ...] = ()
+    data_quality: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def node(self, node_id: str) -> NodeScore:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "manifest": self.manifest,
+            "respondents": self.respondents,
+            "overall": self.overall.to_dict(),
+            "outcome": None if self.outcome is None else self.outcome.to_dict(),
+            "nps": self.nps,
+            "nodes": [n.to_dict() for n in self.nodes],
+            "weak_points": [w.to_dict() for w in self.weak_points],
+            "segments": [s.to_dict() for s in self.segments],
+            "data_quality": self.data_quality,
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Result:
+        if d.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA} document (schema: {d.get('schema')!r})")
+        return cls(
+            overall=Estimate.from_dict(d["overall"]),
+            nodes=tuple(NodeScore.from_dict(n) for n in d.get("nodes", [])),
+            weak_points=tuple(WeakPoint.from_dict(w) for w in d.get("weak_points", [])),
+            respondents=d.get("respondents", {}),
+            manifest=d.get("manifest", {}),
+            outcome=None if d.get("outcome") is None else Estimate.from_dict(d["outcome"]),
+            nps=d.get("nps"),
+            segments=tuple(Segment.from_dict(s) for s in d.get("segments", [])),
+            data_quality=d.get("data_quality", {}),
+            warnings=tuple(d.get("warnings", [])),
+        )

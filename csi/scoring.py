@@ -1,0 +1,364 @@
+r"""The scoring engine: indicator, group and overall scores with bootstrap uncertainty.
+
+For indicator j with respondent weights wᵢ, 0–100 values xᵢⱼ and answer indicators mᵢⱼ:
+
+.. math:: P_j = \frac{\sum_i w_i m_{ij} x_{ij}}{\sum_i w_i m_{ij}}
+
+A group's score is :math:`\sum_c \omega_c S_c` over its children c with normalised weights
+ω; unrolled, every group g scores :math:`\sum_{j \in g} (I_j / I_g) P_j` where Iⱼ is the
+product of the normalised weights from the root to j (its *global weight*). The overall CSI is
+the root's score; the outcome index is the equal-weight mean of the outcome items' scores.
+
+An indicator nobody answered validly has no score: its weight is shared among its siblings
+(renormalised), and a warning says so.
+
+Uncertainty: B bootstrap replicates of the column sums (:mod:`csi.bootstrap`) give
+replicate scores of every node; the standard error is their standard deviation and the
+interval their percentiles, both multiplied around the estimate by the finite-population
+correction √((N − n)/(N − 1)) when the client base N is known (Cochran 1977).
+
+Worked example (three respondents, two items on 1–5, equal weights)::
+
+    respondent   a   b        rescaled a    b
+    1            5   3                100   50
+    2            4   –                 75    –
+    3            2   4                 25   75
+
+    P_a = (100 + 75 + 25)/3 = 66.667, P_b = (50 + 75)/2 = 62.5, CSI = (66.667 + 62.5)/2 = 64.583
+
+>>> import numpy as np
+>>> from csi.model import load_model_text
+>>> from csi.survey.prepare import Responses, DataQuality
+>>> m = load_model_text("children: [{id: a, column: A}, {id: b, column: B}]")
+>>> x = np.array([[100, 50], [75, np.nan], [25, 75]])
+>>> q = DataQuality(3, 3, {}, {})
+>>> r = score(m, Responses(x, ("a", "b"), ("A", "B"), np.array([2, 3, 4]), q), bootstrap=200, seed=1)
+>>> round(r.node("a").score, 3), round(r.node("b").score, 3), round(r.overall.score, 3)
+(66.667, 62.5, 64.583)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from csi.bootstrap import bootstrap_kind, percentile_ci, replicate_sums
+from csi.model import Group, Item, Model, walk
+from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup
+from csi.survey.prepare import Responses
+from csi.weighting import GroupWeights, group_weights
+from csi.weakpoints import rank_weak_points
+
+__all__ = ["score", "ScoreOptions", "effective_n"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    """Options of one scoring run; recorded in the result's manifest."""
+
+    bootstrap: int = 1000
+    seed: int = 0
+    confidence: float = 0.95
+    top: int = 5
+    target: float | None = None
+    population: int | None = None
+    min_group: int = 5
+
+
+def effective_n(weights: np.ndarray) -> float:
+    """Kish's effective sample size (Σw)²/Σw².
+
+    >>> effective_n(np.ones(10)), round(effective_n(np.array([1.0, 1.0, 4.0])), 4)
+    (10.0, 2.0)
+    """
+    return float(weights.sum() ** 2 / (weights**2).sum()) if weights.size else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Tree:
+    """The model's tree unrolled into linear maps over the index items."""
+
+    coef: np.ndarray  # groups × k: group score = coef @ P
+    groups: tuple[Group, ...]
+    local: dict[str, float]  # effective normalised weight within the parent
+    global_: dict[str, float]  # product of weights from the root
+    parent: dict[str, str | None]
+
+
+def _unroll(model: Model, weights: Mapping[str, GroupWeights], available: np.ndarray) -> _Tree:
+    items = model.items
+    col = {item.id: j for j, item in enumerate(items)}
+    local: dict[str, float] = {}
+    global_: dict[str, float] = {}
+    parent: dict[str, str | None] = {}
+
+    def has_data(node: Group | Item) -> bool:
+        if isinstance(node, Item):
+            return bool(available[col[node.id]])
+        return any(has_data(c) for c in node.children)
+
+    def visit(node: Group | Item, g: float) -> None:
+        global_[node.id] = g
+        if isinstance(node, Item):
+            return
+        raw = weights[node.id].weights
+        live = [has_data(c) for c in node.children]
+        total = sum(w for w, ok in zip(raw, live, strict=True) if ok)
+        for child, w, ok in zip(node.children, raw, live, strict=True):
+            parent[child.id] = None if node.id == model.root.id else node.id
+            local[child.id] = w / total if ok and total > 0 else 0.0
+            visit(child, g * local[child.id])
+
+    visit(model.root, 1.0)
+    groups = model.groups
+    coef = np.zeros((len(groups), len(items)))
+    for gi, group in enumerate(groups):
+        if global_[group.id] == 0:
+            continue
+        for node in walk(group):
+            if isinstance(node, Item):
+                coef[gi, col[node.id]] = global_[node.id] / global_[group.id]
+    return _Tree(coef, groups, local, global_, parent)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """Full-sample values and bootstrap replicates of every statistic."""
+
+    item: np.ndarray  # k
+    item_n: np.ndarray
+    item_reps: np.ndarray  # B × k
+    group: np.ndarray  # g
+    group_reps: np.ndarray  # B × g
+    group_n: np.ndarray
+    outcome: float | None
+    outcome_reps: np.ndarray | None
+    outcome_n: int
+    nps: tuple[float, float, float] | None  # promoters, detractors, answered (weighted)
+    nps_reps: np.ndarray | None
+    nps_n: int
+    low_share: np.ndarray
+    n: int
+
+
+def _fit(model: Model, responses: Responses, tree: _Tree | None, weights: Mapping[str, GroupWeights],
+         options: ScoreOptions) -> tuple[_Fit, _Tree]:
+    x = responses.values
+    n = x.shape[0]
+    w = np.ones(n) if responses.weights is None else responses.weights
+    k = len(model.items)
+    ko = len(model.outcome.items) if model.outcome else 0
+    answered = ~np.isnan(x)
+    x0 = np.where(answered, x, 0.0)
+    blocks = [x0[:, :k], answered[:, :k], x0[:, k:k + ko], answered[:, k:k + ko]]
+    if model.nps is not None:
+        v = x[:, -1]
+        blocks += [(v >= 90).astype(float)[:, None], (v <= 60).astype(float)[:, None], answered[:, -1:]]
+    z = np.hstack([b.astype(np.float64) for b in blocks])
+    full = w @ z
+    reps = replicate_sums(z, w, options.bootstrap, options.seed)
+
+    item_sum, item_cnt = full[:k], full[k:2 * k]
+    item = _ratio(item_sum, item_cnt)
+    item_reps = _ratio(reps[:, :k], reps[:, k:2 * k])
+    # a replicate that happens to draw nobody who answered j keeps the full-sample score
+    item_reps = np.where(np.isnan(item_reps), item[None, :], item_reps)
+    if tree is None:
+        tree = _unroll(model, weights, item_cnt > 0)
+    item_filled = np.nan_to_num(item)
+    group = tree.coef @ item_filled
+    group_reps = np.nan_to_num(item_reps) @ tree.coef.T
+    group_n = np.array([int((answered[:, :k] & (tree.coef[gi] > 0)).any(axis=1).sum()) for gi in range(len(tree.groups))])
+
+    outcome = outcome_reps = None
+    outcome_n = 0
+    if ko:
+        o = 2 * k
+        o_item = _ratio(full[o:o + ko], full[o + ko:o + 2 * ko])
+        o_reps = _ratio(reps[:, o:o + ko], reps[:, o + ko:o + 2 * ko])
+        o_reps = np.where(np.isnan(o_reps), o_item[None, :], o_reps)
+        outcome = float(np.nanmean(o_item)) if np.isfinite(o_item).any() else float("nan")
+        outcome_reps = np.nanmean(o_reps, axis=1) if np.isfinite(o_item).any() else None
+        outcome_n = int(answered[:, k:k + ko].any(axis=1).sum())
+    nps = nps_reps = None
+    nps_n = 0
+    if model.nps is not None:
+        p, d, a = full[-3:]
+        nps = (float(p), float(d), float(a))
+        nps_reps = 100.0 * _ratio(reps[:, -3] - reps[:, -2], reps[:, -1])
+        nps_n = int(answered[:, -1].sum())
+
+    low = (x[:, :k] <= 25.0) & answered[:, :k]
+    low_share = _ratio(w @ low.astype(float), item_cnt)
+    fit = _Fit(item, answered[:, :k].sum(axis=0), item_reps, group, group_reps, group_n, outcome, outcome_reps, outcome_n,
+               nps, nps_reps, nps_n, low_share, int(answered[:, :k].any(axis=1).sum()))
+    return fit, tree
+
+
+def _estimates(est: np.ndarray, reps: np.ndarray, ns: Sequence[int], options: ScoreOptions, fpc: float) -> list[Estimate]:
+    if reps.shape[0] >= 2:
+        with warnings.catch_warnings():
+            # an indicator nobody answered has all-NaN replicates: its SE and CI are NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            se = np.nanstd(reps, axis=0, ddof=1) * fpc
+            lo, hi = percentile_ci(reps, options.confidence)
+        lo = est + (lo - est) * fpc
+        hi = est + (hi - est) * fpc
+    else:
+        se = lo = hi = np.full(est.shape, np.nan)
+    return [Estimate(float(est[i]), float(se[i]), (float(lo[i]), float(hi[i])), int(ns[i])) for i in range(est.size)]
+
+
+def _fpc(n: int, population: int | None, warnings: list[str]) -> float:
+    if population is None:
+        return 1.0
+    if n > population:
+        warnings.append(f"{n} respondents but a population of {population}: no finite-population correction applied")
+        return 1.0
+    return float(np.sqrt((population - n) / (population - 1))) if population > 1 else 0.0
+
+
+def score(
+    model: Model,
+    responses: Responses,
+    options: ScoreOptions | None = None,
+    *,
+    weights: Mapping[str, GroupWeights] | None = None,
+    manifest: Mapping[str, object] | None = None,
+    **kwargs: object,
+) -> Result:
+    """Score ``responses`` against ``model``.
+
+    ``options`` (or the same fields as keyword arguments: ``bootstrap``, ``seed``,
+    ``confidence``, ``top``, ``target``, ``population``, ``min_group``) control the
+    bootstrap and the weak points. The same options and seed give the same numbers.
+    """
+    if options is None:
+        options = ScoreOptions(**kwargs)  # type: ignore[arg-type]
+    if weights is None:
+        weights = group_weights(model, responses)
+    population = options.population if options.population is not None else model.population
+    warnings: list[str] = []
+    fit, tree = _fit(model, responses, None, weights, options)
+    fpc = _fpc(fit.n, population, warnings)
+
+    for item, n_j in zip(model.items, fit.item_n, strict=True):
+        if n_j == 0:
+            warnings.append(f"indicator {item.id} ({item.name}) has no valid answers; its weight was shared among its siblings")
+
+    item_est = _estimates(fit.item, fit.item_reps, list(fit.item_n), options, fpc)
+    group_est = _estimates(fit.group, fit.group_reps, list(fit.group_n), options, fpc)
+    by_id = {item.id: e for item, e in zip(model.items, item_est, strict=True)}
+    by_id.update({g.id: e for g, e in zip(tree.groups, group_est, strict=True)})
+
+    alphas = _reliability(model, responses, options)
+    nodes: list[NodeScore] = []
+    item_index = {item.id: j for j, item in enumerate(model.items)}
+    for node in walk(model.root):
+        if node.id == model.root.id:
+            continue
+        est = by_id[node.id]
+        if isinstance(node, Group):
+            gw = weights[node.id]
+            a = alphas.get(node.id)
+            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "group", tree.local[node.id], tree.global_[node.id], est,
+                                   method=gw.method, alpha=None if a is None else a[0], alpha_ci=None if a is None else (a[1], a[2]),
+                                   weighting=dict(gw.details) or None))
+        else:
+            j = item_index[node.id]
+            target = options.target if options.target is not None else node.target
+            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "item", tree.local[node.id], tree.global_[node.id], est,
+                                   column=responses.columns[j], type=node.type, target=target,
+                                   low_share=float(fit.low_share[j])))
+    overall = group_est[0]
+
+    importance = np.array([tree.global_[item.id] for item in model.items])
+    targets = np.array([options.target if options.target is not None else item.target for item in model.items])
+    weak = rank_weak_points(model.items, fit.item, importance, targets, fit.low_share, fit.item_reps, options.top)
+
+    outcome = None
+    if fit.outcome is not None and fit.outcome_reps is not None:
+        outcome = _estimates(np.array([fit.outcome]), fit.outcome_reps[:, None], [fit.outcome_n], options, fpc)[0]
+    nps = None
+    if fit.nps is not None and model.nps is not None:
+        p, d, a = fit.nps
+        nps = _nps_summary(model.nps.id, p, d, a, fit.nps_reps, fit.nps_n, options, fpc)
+
+    segments = tuple(_segments(model, responses, weights, options, population))
+    w = np.ones(responses.n) if responses.weights is None else responses.weights
+    q = responses.quality
+    respondents = {
+        "rows": q.rows, "used": q.used, "effective_n": effective_n(w), "excluded": dict(q.excluded),
+        "flagged": dict(q.flagged), "invalid_cells": {c.column: c.count for c in q.invalid},
+    }
+    data_quality = {
+        "invalid": [{"item": c.item, "column": c.column, "letter": c.letter, "count": c.count, "rows": list(c.rows),
+                     "values": list(c.values)} for c in q.invalid],
+        "bootstrap": {"kind": bootstrap_kind(responses.n), "replicates": options.bootstrap, "seed": options.seed,
+                      "interval": "percentile", "fpc": fpc if population is not None else None},
+    }
+    if fit.n < 30:
+        warnings.append(f"only {fit.n} respondents: intervals are rough")
+    return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
+                  manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
+                  warnings=tuple(warnings))
+
+
+def _nps_summary(item_id: str, p: float, d: float, a: float, reps: np.ndarray | None, n: int, options: ScoreOptions,
+                 fpc: float) -> dict[str, object]:
+    """NPS = 100(p − d) with its analytic and bootstrap uncertainty (METHODS.md, NPS)."""
+    if a <= 0:
+        return {"id": item_id, "score": None, "se": None, "ci": [None, None], "n": 0, "promoters": None, "detractors": None}
+    pp, dd = p / a, d / a
+    value = 100.0 * (pp - dd)
+    est = _estimates(np.array([value]), reps[:, None] if reps is not None else np.empty((0, 1)), [n], options, fpc)[0]
+    d_ = est.to_dict()
+    d_.update({"id": item_id, "promoters": pp, "detractors": dd,
+               "se_analytic": 100.0 * float(np.sqrt(max(pp + dd - (pp - dd) ** 2, 0.0) / n)) * fpc if n else None})
+    return d_
+
+
+def _reliability(model: Model, responses: Responses, options: ScoreOptions) -> dict[str, tuple[float, float, float]]:
+    """Cronbach's α with Feldt's interval for each group over its rating items."""
+    from csi.stats import cronbach_alpha
+
+    index = {item.id: j for j, item in enumerate(model.items)}
+    out: dict[str, tuple[float, float, float]] = {}
+    for group in model.groups:
+        cols = [index[n.id] for n in walk(group) if isinstance(n, Item) and n.type == "rating"]
+        if len(cols) < 2:
+            continue
+        a = cronbach_alpha(responses.values[:, cols], weights=responses.weights, confidence=options.confidence)
+        out[group.id] = (a.alpha, a.ci_low, a.ci_high)
+    return out
+
+
+def _segments(model: Model, responses: Responses, weights: Mapping[str, GroupWeights], options: ScoreOptions,
+              population: int | None) -> list[Segment]:
+    out = []
+    for by, values in responses.segments.items():
+        groups: list[SegmentGroup] = []
+        suppressed = 0
+        for value in sorted(set(values.tolist()), key=str):
+            mask = values == value
+            if mask.sum() < options.min_group:
+                suppressed += 1
+                continue
+            sub = responses.subset(mask)
+            fit, tree = _fit(model, sub, None, weights, options)
+            est = _estimates(fit.group, fit.group_reps, list(fit.group_n), options, 1.0)
+            item_est = _estimates(fit.item, fit.item_reps, list(fit.item_n), options, 1.0)
+            node_est = [(g.id, e) for g, e in zip(tree.groups[1:], est[1:], strict=True)]
+            node_est += [(item.id, e) for item, e in zip(model.items, item_est, strict=True)]
+            groups.append(SegmentGroup(str(value), int(mask.sum()), est[0], tuple(node_est)))
+        groups.sort(key=lambda g: -g.overall.score if np.isfinite(g.overall.score) else np.inf)
+        out.append(Segment(by, tuple(groups), suppressed, options.min_group))
+    return out

@@ -1,0 +1,302 @@
+"""From a read table to responses: every item on 0–100, data-quality rules applied.
+
+Rescaling (DESIGN.md §4, METHODS.md): a rating answer x on the item's declared scale
+[min, max] becomes r = (x − min)/(max − min) × 100; a reverse-worded item first maps
+x → min + max − x. A measured (``metric``) value v becomes
+100 · clip((worst − v)/(worst − best), 0, 1). Text answers go through the model's ``labels``;
+answers listed under ``missing`` (and a preset's skip codes) are no answer; anything else
+that is not a number on the scale is *invalid*: counted per column with the first rows, and
+an error under ``strict``.
+
+>>> import numpy as np
+>>> from csi.model import Scale
+>>> rescale(np.array([1.0, 3.0, 5.0]), Scale(1, 5)).tolist()
+[0.0, 50.0, 100.0]
+>>> rescale(np.array([1.0, 5.0]), Scale(1, 5), reverse=True).tolist()
+[100.0, 0.0]
+>>> metric_score(np.array([20.0, 75.0, 300.0]), best=30, worst=120).tolist()
+[100.0, 50.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csi.errors import DataError, Issue
+from csi.model import Item, Model, Scale
+from csi.survey.read import Table, durations_seconds, find_column
+
+__all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column"]
+
+#: How many example rows an invalid-cell summary keeps per column.
+EXAMPLE_ROWS = 5
+EXCLUSION_REASONS = ("empty", "incomplete", "speeder", "duplicate")
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidCells:
+    """Cells of one column that are neither a number on the scale nor a known label."""
+
+    item: str
+    column: str
+    letter: str
+    count: int
+    rows: tuple[int, ...]
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataQuality:
+    """What the respondent rules and the cell checks found; nothing here is silent."""
+
+    rows: int
+    used: int
+    excluded: dict[str, int]
+    flagged: dict[str, int]
+    invalid: tuple[InvalidCells, ...] = ()
+    exclusions: tuple[tuple[int, str], ...] = ()
+    flags: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Responses:
+    """The n × k matrix of 0–100 values the engine works on.
+
+    ``values`` has one column per entry of ``model.all_items`` (index items, outcome items,
+    the NPS item), NaN where a respondent gave no valid answer; ``rows`` are the spreadsheet
+    rows of the respondents kept; ``weights`` are respondent weights (None = all 1).
+    """
+
+    values: np.ndarray
+    item_ids: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: np.ndarray
+    quality: DataQuality
+    weights: np.ndarray | None = None
+    segments: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.values.shape[0])
+
+    def subset(self, mask: np.ndarray) -> Responses:
+        """The respondents where ``mask`` is true (quality counts refer to the whole file)."""
+        return Responses(self.values[mask], self.item_ids, self.columns, self.rows[mask], self.quality,
+                         None if self.weights is None else self.weights[mask],
+                         {k: v[mask] for k, v in self.segments.items()})
+
+
+def rescale(x: np.ndarray, scale: Scale, reverse: bool = False) -> np.ndarray:
+    """Rescale raw answers on ``scale`` to 0–100 (reverse-worded items flipped first)."""
+    if reverse:
+        x = scale.min + scale.max - x
+    return (x - scale.min) / (scale.max - scale.min) * 100.0
+
+
+def metric_score(v: np.ndarray, best: float, worst: float) -> np.ndarray:
+    """Score a measured value: 100 at or better than ``best``, 0 at or worse than ``worst``."""
+    with np.errstate(invalid="ignore"):
+        return np.clip((worst - v) / (worst - best), 0.0, 1.0) * 100.0
+
+
+def _normalise_text(s: pd.Series) -> pd.Series:
+    """Strip and NFKC-normalise text cells (full-width ５ → 5, non-breaking spaces)."""
+    text = s.astype("string").str.strip()
+    if text.str.contains(r"[^\x00-\x7f]", regex=True, na=False).any():
+        text = text.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v).astype("string")
+    return text
+
+
+def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """Raw answers of one column as floats, and the mask of invalid cells.
+
+    Returns ``(raw, invalid)``: ``raw`` holds the answer on the item's own scale (labels
+    mapped, missing answers NaN); ``invalid`` marks cells that were given but are not usable.
+    Vectorised over the column: no Python per cell except for the rare non-ASCII text.
+    """
+    text = _normalise_text(s)
+    blank = text.isna().to_numpy() | (text == "").fillna(True).to_numpy()
+    missing_words = {unicodedata.normalize("NFKC", m).strip() for m in (*item.missing, *missing_codes)}
+    numeric = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    missing_numbers = []
+    for word in missing_words:
+        try:
+            missing_numbers.append(float(word))
+        except ValueError:
+            pass
+    is_missing = blank | text.isin(missing_words).fillna(False).to_numpy()
+    if missing_numbers:
+        is_missing |= np.isin(numeric, missing_numbers)
+    raw = numeric.copy()
+    if item.labels and item.type != "metric":
+        mapping = {unicodedata.normalize("NFKC", k).strip(): v for k, v in item.labels}
+        labelled = text.map(mapping).astype("float64").to_numpy()
+        has_label = ~np.isnan(labelled)
+        raw[has_label] = labelled[has_label]
+    raw[is_missing] = np.nan
+    given = ~is_missing
+    if item.type == "metric":
+        bad = given & ~np.isfinite(raw)
+    else:
+        with np.errstate(invalid="ignore"):
+            bad = given & ~((raw >= item.scale.min) & (raw <= item.scale.max))
+    raw[bad] = np.nan
+    return raw, bad
+
+
+def _expected(item: Item) -> str:
+    if item.type == "metric":
+        return "a number (a measured value)"
+    what = f"{item.scale.min:g}–{item.scale.max:g}"
+    if item.labels:
+        names = [k for k, _ in item.labels]
+        shown = " … ".join([names[0], names[-1]]) if len(names) > 2 else ", ".join(names)
+        what += f" or a label ({shown})"
+    return what
+
+
+def prepare(
+    table: Table,
+    model: Model,
+    *,
+    strict: bool = False,
+    by: Sequence[str] = (),
+    weight_column: str | None = None,
+) -> Responses:
+    """Turn a read table into :class:`Responses` for ``model``.
+
+    Every problem with the mapping of the model onto the file (a column missing or
+    ambiguous) is collected and raised as one :class:`~csi.errors.DataError`; so are all
+    invalid cells when ``strict``.
+    """
+    items = model.all_items
+    issues: list[Issue] = []
+    columns: list[str] = []
+    for item in items:
+        try:
+            columns.append(find_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})"))
+        except DataError as e:
+            issues.extend(e.issues)
+            columns.append("")
+    seg_columns: dict[str, str] = {}
+    for name in by:
+        try:
+            seg_columns[name] = find_column(table, column=name, what=f"segment {name!r}")
+        except DataError as e:
+            issues.extend(e.issues)
+    dup_columns: list[str] = []
+    for name in model.quality.duplicate_by:
+        try:
+            dup_columns.append(find_column(table, column=name, what=f"quality.duplicate_by {name!r}"))
+        except DataError as e:
+            issues.extend(e.issues)
+    weight_header = None
+    if weight_column is not None:
+        try:
+            weight_header = find_column(table, column=weight_column, what="--weight-column")
+        except DataError as e:
+            issues.extend(e.issues)
+    if issues:
+        raise DataError(issues)
+
+    frame = table.frame
+    n_rows = len(frame)
+    values = np.empty((n_rows, len(items)), dtype=np.float64)
+    invalid_cells: list[InvalidCells] = []
+    strict_issues: list[Issue] = []
+    for j, (item, col) in enumerate(zip(items, columns, strict=True)):
+        raw, bad = convert_column(frame[col], item, table.missing_codes)
+        if item.type == "metric":
+            assert item.best is not None and item.worst is not None
+            values[:, j] = metric_score(raw, item.best, item.worst)
+        else:
+            values[:, j] = rescale(raw, item.scale, item.reverse)
+        if bad.any():
+            where = np.flatnonzero(bad)
+            letter = table.letter(col)
+            shown = [str(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
+            invalid_cells.append(InvalidCells(item.id, col, letter, int(where.size),
+                                              tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown)))
+            if strict:
+                for i in where:
+                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {str(frame[col].iloc[i])!r}",
+                                               file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=col,
+                                               letter=letter, value=str(frame[col].iloc[i])))
+    if strict_issues:
+        raise DataError(strict_issues)
+
+    weights = None
+    if weight_header is not None:
+        weights = _respondent_weights(table, weight_header)
+
+    keep, quality = _apply_rules(table, model, values, dup_columns)
+    rows = np.array([table.row_number(i) for i in range(n_rows)], dtype=np.int64)
+    segments = {}
+    for name, col in seg_columns.items():
+        seg = frame[col].astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
+        segments[name] = seg.to_numpy(dtype=object)[keep]
+    quality = DataQuality(quality.rows, quality.used, quality.excluded, quality.flagged, tuple(invalid_cells),
+                          quality.exclusions, quality.flags)
+    return Responses(values[keep], tuple(i.id for i in items), tuple(columns), rows[keep], quality,
+                     None if weights is None else weights[keep], segments)
+
+
+def _respondent_weights(table: Table, header: str) -> np.ndarray:
+    raw = pd.to_numeric(_normalise_text(table.frame[header]), errors="coerce").astype("float64").to_numpy()
+    bad = ~(np.isfinite(raw) & (raw > 0))
+    if bad.any():
+        letter = table.letter(header)
+        raise DataError([Issue("invalid-weight", f"a respondent weight must be a number greater than 0, got {str(table.frame[header].iloc[i])!r}",
+                               file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=header, letter=letter)
+                         for i in np.flatnonzero(bad)])
+    return raw
+
+
+def _apply_rules(table: Table, model: Model, values: np.ndarray, dup_columns: Sequence[str] = ()) -> tuple[np.ndarray, DataQuality]:
+    """Respondent rules of DESIGN.md §4; returns the mask of respondents kept."""
+    n = values.shape[0]
+    k_index = len(model.items)
+    answered_any = (~np.isnan(values)).any(axis=1)
+    answered_index = (~np.isnan(values[:, :k_index])).sum(axis=1)
+    reason = np.full(n, "", dtype=object)
+
+    empty = ~answered_any
+    reason[empty] = "empty"
+    incomplete = (answered_index < model.quality.min_answered * k_index) & (reason == "")
+    reason[incomplete] = "incomplete"
+    if model.quality.min_duration is not None:
+        seconds = durations_seconds(table)
+        if seconds is not None:
+            with np.errstate(invalid="ignore"):
+                speeder = (seconds < model.quality.min_duration) & (reason == "")
+            reason[speeder] = "speeder"
+    id_columns = list(dup_columns) or ([table.id_column] if table.id_column else [])
+    if id_columns:
+        keys = table.frame[id_columns].astype("string").apply(lambda c: c.str.strip())
+        known = (keys.notna() & (keys != "")).all(axis=1).to_numpy()
+        # keep the last submission of each respondent; blank ids identify nobody
+        later = keys.duplicated(keep="last").to_numpy() & known
+        duplicate = later & (reason == "")
+        reason[duplicate] = "duplicate"
+    keep = reason == ""
+
+    flags: list[tuple[int, str]] = []
+    flagged = {"straightliner": 0}
+    ratings = [j for j, item in enumerate(model.items) if item.type == "rating"]
+    if len(ratings) >= model.quality.straightline_min_items:
+        block = values[:, ratings]
+        answered = (~np.isnan(block)).sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            spread = np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=1) - np.nanmin(np.where(np.isnan(block), np.inf, block), axis=1)
+        straight = keep & (answered >= model.quality.straightline_min_items) & (spread == 0)
+        flagged["straightliner"] = int(straight.sum())
+        flags = [(table.row_number(int(i)), "straightliner") for i in np.flatnonzero(straight)]
+
+    exclusions = tuple((table.row_number(int(i)), str(reason[i])) for i in np.flatnonzero(~keep))
+    excluded = {r: int((reason == r).sum()) for r in EXCLUSION_REASONS}
+    return keep, DataQuality(n, int(keep.sum()), excluded, flagged, (), exclusions, tuple(flags))
