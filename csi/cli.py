@@ -188,7 +188,7 @@ def validate(
 
     from csi.errors import DataError, ModelError
 
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     problems = 0
     with _errors(debug):
         from csi.api import resolve_model

@@ -149,6 +149,13 @@ def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = ()) 
     return raw, bad
 
 
+def _cell_text(value: object) -> str:
+    """A cell as the user typed it: 6.0 read from a spreadsheet shows as 6."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _expected(item: Item) -> str:
     if item.type == "metric":
         return "a number (a measured value)"
@@ -219,14 +226,15 @@ def prepare(
         if bad.any():
             where = np.flatnonzero(bad)
             letter = table.letter(col)
-            shown = [str(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
+            shown = [_cell_text(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
             invalid_cells.append(InvalidCells(item.id, col, letter, int(where.size),
                                               tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown)))
             if strict:
                 for i in where:
-                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {str(frame[col].iloc[i])!r}",
+                    cell = _cell_text(frame[col].iloc[i])
+                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {cell!r}",
                                                file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=col,
-                                               letter=letter, value=str(frame[col].iloc[i])))
+                                               letter=letter, value=cell))
     if strict_issues:
         raise DataError(strict_issues)
 
@@ -289,7 +297,10 @@ def _apply_rules(table: Table, model: Model, values: np.ndarray, dup_columns: Se
     flagged = {"straightliner": 0}
     ratings = [j for j, item in enumerate(model.items) if item.type == "rating"]
     if len(ratings) >= model.quality.straightline_min_items:
-        block = values[:, ratings]
+        block = values[:, ratings].copy()
+        # "the same answer on every item" is about what was ticked, before reverse-wording flips it
+        flip = [i for i, j in enumerate(ratings) if model.items[j].reverse]
+        block[:, flip] = 100.0 - block[:, flip]
         answered = (~np.isnan(block)).sum(axis=1)
         with np.errstate(invalid="ignore"):
             spread = np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=1) - np.nanmin(np.where(np.isnan(block), np.inf, block), axis=1)

@@ -1,0 +1,54 @@
+"""The README's transcripts are executed: every `$ csi …` line runs, with the exit code and
+the output lines the README shows (lines with an ellipsis … are abbreviations and skipped)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT
+
+
+def transcripts() -> list[tuple[str, list[str]]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    out = []
+    for block in re.findall(r"```\n(.*?)```", text, flags=re.S):
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("$ "):
+                shown = []
+                for follow in lines[i + 1:]:
+                    if follow.startswith("$ "):
+                        break
+                    shown.append(follow.rstrip())
+                out.append((line[2:], shown))
+    return out
+
+
+CASES = transcripts()
+
+
+def test_readme_has_transcripts_of_every_command():
+    commands = " ".join(cmd for cmd, _ in CASES)
+    for sub in ("csi score", "csi validate"):
+        assert sub in commands
+
+
+@pytest.mark.parametrize(("command", "shown"), CASES, ids=[c for c, _ in CASES])
+def test_readme_transcript(tmp_path: Path, command: str, shown: list[str]):
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    env = dict(os.environ, COLUMNS="100", PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("CI", None)
+    proc = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    output = proc.stdout + proc.stderr
+    expected = 2 if any(s.startswith("csi: error") for s in shown) else 1 if any("problem(s) found" in s for s in shown) else 0
+    assert proc.returncode == expected, output
+    actual = {line.rstrip() for line in output.splitlines()}
+    for line in shown:
+        if line and "…" not in line:
+            assert line in actual, f"README shows {line!r}; the command printed:\n{output}"
