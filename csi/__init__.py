@@ -15,12 +15,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__", "load_model", "read_survey", "prepare", "score", "score_file", "score_table", "ScoreOptions",
-    "Result", "CsiError", "ModelError", "InputError", "DataError",
+    "Result", "compare_results", "CsiError", "ModelError", "InputError", "DataError",
 ]
 
 _LAZY = {
     "load_model": "csi.model", "read_survey": "csi.survey.read", "prepare": "csi.survey.prepare", "score": "csi.scoring",
-    "ScoreOptions": "csi.scoring", "score_file": "csi.api", "score_table": "csi.api", "Result": "csi.result",
+    "ScoreOptions": "csi.scoring", "compare_results": "csi.compare", "score_file": "csi.api", "score_table": "csi.api", "Result": "csi.result",
     "CsiError": "csi.errors", "ModelError": "csi.errors", "InputError": "csi.errors", "DataError": "csi.errors",
 }
 

@@ -281,6 +281,12 @@ def init(
     typer.echo(f"wrote {target}; edit it, then: csi validate YOUR_EXPORT.xlsx --model {target}")
 
 
+# ---------------------------------------------------------------- compare (its own module: it is long)
+from csi.cli_compare import compare  # noqa: E402  (imports the shared options defined above)
+
+app.command()(compare)
+
+
 def main() -> None:
     """Entry point of the console script."""
     if os.environ.get("CSI_DEBUG"):

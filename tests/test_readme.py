@@ -4,7 +4,6 @@ the output lines the README shows (lines with an ellipsis … are abbreviations 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,10 +14,21 @@ from conftest import EXAMPLES, ROOT
 
 
 def transcripts() -> list[tuple[str, list[str]]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """`$ ` lines of the README's plain (unlabelled) code blocks, each with the lines it shows."""
+    blocks: list[list[str]] = []
+    current: list[str] | None = None
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            if current is None:
+                current = [] if line.strip() == "```" else ["<other>"]
+            else:
+                if current[:1] != ["<other>"]:
+                    blocks.append(current)
+                current = None
+        elif current is not None:
+            current.append(line)
     out = []
-    for block in re.findall(r"```\n(.*?)```", text, flags=re.S):
-        lines = block.splitlines()
+    for lines in blocks:
         for i, line in enumerate(lines):
             if line.startswith("$ "):
                 shown = []
@@ -35,7 +45,7 @@ CASES = transcripts()
 
 def test_readme_has_transcripts_of_every_command():
     commands = " ".join(cmd for cmd, _ in CASES)
-    for sub in ("csi score", "csi validate"):
+    for sub in ("csi score", "csi compare", "csi validate"):
         assert sub in commands
 
 

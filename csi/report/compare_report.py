@@ -1,0 +1,469 @@
+"""Renderings of a period comparison: terminal (rich), JSON, CSV and Markdown.
+
+Numbers are formatted here, never in :mod:`csi.compare`: JSON and CSV keep full precision,
+the terminal and Markdown show one decimal for scores and three for p-values. Headings come
+in Chinese and English (``lang``; default: Chinese when the model's name is).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
+from csi.report.tables import escape_cell, fmt, text
+
+__all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "fmt_p", "verdict_text"]
+
+_TEXT = {
+    "title": ("期间比较", "Period comparison"),
+    "periods": ("期间", "Periods"),
+    "delta": ("变化 Δ", "Δ"),
+    "delta_first": ("较首期", "Δ first"),
+    "ci_delta": ("Δ 置信区间", "CI of Δ"),
+    "p_adj": ("p（Holm）", "p (Holm)"),
+    "verdict": ("结论", "Verdict"),
+    "trend": ("趋势", "Trend"),
+    "slope": ("斜率/期", "Slope/period"),
+    "gap": ("差距", "gap"),
+    "weak": ("薄弱环节变化", "Weak points across periods"),
+    "status": ("变化", "Change"),
+    "rank": ("排名", "Rank"),
+    "delta_loss": ("损失变化", "Δ loss"),
+    "changes": ("分组内的显著变化", "Significant changes inside segments"),
+    "alerts": ("警报", "Alerts"),
+    "absent": ("— 表示该期没有此项", "— not in that period"),
+    "suppressed": ("个分组样本不足未显示", "values below the minimum size not shown"),
+    "check_failed": ("--fail-on-drop 检查未通过", "--fail-on-drop check failed"),
+    "points": ("分", "points"),
+    "per_period": ("分/期", "points/period"),
+}
+_VERDICT = {
+    "up": ("显著上升", "significantly up"),
+    "down": ("显著下降", "significantly down"),
+    "no_change": ("无显著变化", "no detectable change"),
+    None: ("未检验", "not tested"),
+}
+_BENCH_VERDICT = {
+    "above": ("显著高于", "significantly above"),
+    "below": ("显著低于", "significantly below"),
+    "no_difference": ("无显著差异", "no detectable difference"),
+    None: ("", ""),
+}
+_STATUS = {"entered": ("新进入", "entered"), "left": ("已退出", "left"), "stayed": ("保持", "stayed")}
+_ABSENT = "—"
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = _TEXT[key] if key in _TEXT else (text(key, "zh"), text(key, "en"))
+    return zh if lang == "zh" else en
+
+
+def lang_of(comparison: Comparison) -> str:
+    """Report language from the model's name: Chinese when it has CJK characters."""
+    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in comparison.model_name) else "en"
+
+
+def verdict_text(verdict: str | None, lang: str) -> str:
+    """The plain-language verdict.
+
+    >>> verdict_text("down", "zh"), verdict_text("no_change", "en")
+    ('显著下降', 'no detectable change')
+    """
+    zh, en = _VERDICT.get(verdict, (str(verdict), str(verdict)))
+    return zh if lang == "zh" else en
+
+
+def fmt_delta(x: float | None, digits: int = 1) -> str:
+    """A signed change; ``–`` when missing.
+
+    >>> fmt_delta(-1.94), fmt_delta(0.04), fmt_delta(float("nan"))
+    ('-1.9', '+0.0', '–')
+    """
+    if x is None or math.isnan(x):
+        return "–"
+    return f"{x:+.{digits}f}"
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value with three decimals, ``<0.001`` below that.
+
+    >>> fmt_p(0.04551), fmt_p(0.00002), fmt_p(float("nan"))
+    ('0.046', '<0.001', '–')
+    """
+    if p is None or math.isnan(p):
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def sparkline(values: Sequence[float], min_span: float = 10.0) -> str:
+    """One block character per period, low to high; a space where a score is missing.
+
+    The vertical scale spans the values' range but at least ``min_span`` points, so sampling
+    noise of a point or two does not look like a swing.
+
+    >>> sparkline([70, 75, 80]), sparkline([77.6, 75.6]), sparkline([70, float("nan"), 72])
+    ('▁▅█', '▅▄', '▄ ▅')
+    """
+    finite = [v for v in values if v == v]
+    if not finite:
+        return " " * len(values)
+    lo, hi = min(finite), max(finite)
+    span = max(hi - lo, min_span)
+    mid = (lo + hi) / 2.0
+    lo = mid - span / 2.0 if hi - lo < min_span else lo
+    out = []
+    for v in values:
+        if v != v:
+            out.append(" ")
+        else:
+            out.append(_SPARKS[min(len(_SPARKS) - 1, max(0, int((v - lo) / span * len(_SPARKS))))])
+    return "".join(out)
+
+
+def _arrow(c: NodeComparison) -> str:
+    if math.isnan(c.delta):
+        return " "
+    if c.verdict == "up":
+        return "▲"
+    if c.verdict == "down":
+        return "▼"
+    return "△" if c.delta > 0 else ("▽" if c.delta < 0 else "=")
+
+
+def _style(c: NodeComparison) -> str:
+    return {"up": "green", "down": "red"}.get(c.verdict or "", "dim")
+
+
+def _score(c: NodeComparison, i: int) -> str:
+    return fmt(c.scores[i]) if c.present[i] else _ABSENT
+
+
+def _depths(nodes: Sequence[NodeComparison]) -> dict[str, int]:
+    parents = {n.id: n.parent for n in nodes}
+    out = {}
+    for nid in parents:
+        d, p = 0, parents[nid]
+        while p is not None and d < 64:
+            d, p = d + 1, parents.get(p)
+        out[nid] = d
+    return out
+
+
+def _bench_cell(c: NodeComparison, lang: str) -> str:
+    b = c.benchmark
+    if b is None:
+        return ""
+    mark = {"above": " ▲", "below": " ▼"}.get(b.verdict or "", "")
+    return f"{fmt(b.score)} ({fmt_delta(b.gap)}{mark})"
+
+
+def _trend_cell(c: NodeComparison) -> str:
+    tr = c.trend
+    if tr is None:
+        return ""
+    return f"{fmt_delta(tr.slope, 2)} [{fmt_delta(tr.ci[0], 2)}, {fmt_delta(tr.ci[1], 2)}]"
+
+
+def _alert_text(a: Alert, lang: str) -> str:
+    where = "" if a.segment is None else f"{a.segment[1]} · "
+    what = where + (text("overall", lang) if a.node == "overall" else a.name)
+    if lang == "zh":
+        line = f"{what} 下降 {-a.delta:.1f} 分（{fmt(a.previous)} → {fmt(a.last)}），Holm p {_p_phrase(a.p_adj)}"
+    else:
+        line = f"{what} fell {-a.delta:.1f} points ({fmt(a.previous)} → {fmt(a.last)}), Holm p {_p_phrase(a.p_adj)}"
+    if a.code == "fail-on-drop":
+        line = f"{_t('check_failed', lang)}: {line}"
+    return line
+
+
+def _check_text(comparison: Comparison, lang: str) -> str:
+    check = comparison.check
+    assert check is not None
+    names = [text("overall", lang) if nid == "overall" else comparison.node(nid).name for nid in check.nodes]
+    sep = "、" if lang == "zh" else ", "
+    if lang == "zh":
+        return f"{_t('check_failed', lang)}（显著下降 ≥ {check.points:g} 分）：{sep.join(names)}"
+    return f"{_t('check_failed', lang)} (significant drop of {check.points:g} points or more): {sep.join(names)}"
+
+
+def _p_phrase(p: float) -> str:
+    s = fmt_p(p)
+    return s if s.startswith("<") else f"= {s}"
+
+
+def _has_absent(comparison: Comparison) -> bool:
+    return any(not all(c.present) for c in comparison.nodes)
+
+
+def _significant_in_segments(seg: SegmentComparison) -> list[tuple[str, NodeComparison]]:
+    return [(v.value, c) for v in seg.values for c in (v.overall, *v.nodes) if c.verdict in ("up", "down")]
+
+
+# ------------------------------------------------------------------ JSON, CSV
+def to_json(comparison: Comparison, indent: int | None = 2) -> str:
+    """The comparison as ``csi.comparison/1`` JSON (full precision, NaN as null)."""
+    return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+
+
+def _csv_num(x: float | int | None) -> float | int | str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return x
+
+
+def to_csv(comparison: Comparison) -> str:
+    """One row per node (the overall index first), then one per segment value and node.
+
+    Wide format: ``score_<label>``, ``se_<label>`` and ``n_<label>`` for every period, then the
+    last change and its test, the trend and the benchmark gap. Full precision; an empty cell is
+    a missing number (a node absent in that period, or a test that could not be run).
+    """
+    labels = comparison.labels
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    head = ["by", "value", "id", "name", "parent", "kind"]
+    for lbl in labels:
+        head += [f"score_{lbl}", f"se_{lbl}", f"n_{lbl}"]
+    head += ["delta", "delta_first", "se_delta", "delta_ci_low", "delta_ci_high", "z", "p", "p_adj", "verdict",
+             "trend_slope", "trend_se", "trend_ci_low", "trend_ci_high", "trend_p",
+             "benchmark", "benchmark_se", "gap", "gap_se", "gap_p", "gap_p_adj", "gap_verdict"]
+    w.writerow([escape_cell(h) for h in head])
+
+    def row(by: str, value: str, c: NodeComparison) -> None:
+        cells: list[object] = [by, value, c.id, c.name, c.parent or "", c.kind]
+        for i in range(len(labels)):
+            cells += [_csv_num(c.scores[i]), _csv_num(c.se[i]), _csv_num(c.n[i])]
+        cells += [_csv_num(c.delta), _csv_num(c.delta_first), _csv_num(c.se_delta), _csv_num(c.delta_ci[0]),
+                  _csv_num(c.delta_ci[1]), _csv_num(c.z), _csv_num(c.p), _csv_num(c.p_adj), c.verdict or ""]
+        tr = c.trend
+        cells += ["", "", "", "", ""] if tr is None else [_csv_num(tr.slope), _csv_num(tr.se), _csv_num(tr.ci[0]),
+                                                          _csv_num(tr.ci[1]), _csv_num(tr.p)]
+        b = c.benchmark
+        cells += ["", "", "", "", "", "", ""] if b is None else [_csv_num(b.score), _csv_num(b.se), _csv_num(b.gap),
+                                                                 _csv_num(b.se_gap), _csv_num(b.p), _csv_num(b.p_adj),
+                                                                 b.verdict or ""]
+        w.writerow([escape_cell(v) for v in cells])
+
+    for c in (comparison.overall, *comparison.nodes):
+        row("", "", c)
+    for seg in comparison.segments:
+        for v in seg.values:
+            for c in (v.overall, *v.nodes):
+                row(seg.by, v.value, c)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ Markdown
+def _md(s: object) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
+    """A digest for chat and e-mail (and the cron job): overall change, table, alerts."""
+    lang = lang or lang_of(comparison)
+    labels = comparison.labels
+    t3 = len(labels) >= 3
+    o = comparison.overall
+    lines = [f"# {_md(comparison.model_name or _t('title', lang))} — {_t('title', lang)}", ""]
+    for p in comparison.periods:
+        lines.append(f"- **{_md(p.label)}**: `{_md(p.source)}` · {text('n', lang)} {p.n}")
+    lines.append("")
+    path = " → ".join(_score(o, i) for i in range(len(labels)))
+    lines.append(f"**{text('overall', lang)}: {path}** ({_arrow(o)} {fmt_delta(o.delta)}, {_t('p_adj', lang)} {fmt_p(o.p_adj)}, "
+                 f"{verdict_text(o.verdict, lang)})")
+    if o.trend is not None:
+        lines.append(f"{_t('trend', lang)}: {_trend_cell(o)} {_t('per_period', lang)}")
+    if comparison.check is not None and comparison.check.failed:
+        lines += ["", f"**{_md(_check_text(comparison, lang))}**"]
+    if comparison.alerts:
+        lines += ["", f"## {_t('alerts', lang)}", ""] + [f"- {_md(_alert_text(a, lang))}" for a in comparison.alerts
+                                                        if a.code != "fail-on-drop"]
+    head = [text("node", lang), *[_md(lbl) for lbl in labels], _t("delta", lang), _t("p_adj", lang), _t("verdict", lang),
+            _t("trend", lang)]
+    align = ["---"] + ["---:"] * len(labels) + ["---:", "---:", "---", "---"]
+    if t3:
+        head += [_t("delta_first", lang), _t("slope", lang)]
+        align += ["---:", "---:"]
+    if comparison.benchmark is not None:
+        head.append(f"{_md(comparison.benchmark[0])} ({_t('gap', lang)})")
+        align.append("---:")
+    lines += ["", "| " + " | ".join(head) + " |", "|" + "|".join(align) + "|"]
+    depth = _depths(comparison.nodes)
+    for c in (o, *comparison.nodes):
+        name = text("overall", lang) if c.kind == "index" else ("　" * depth[c.id]) + _md(c.name)
+        if c.kind != "item":
+            name = f"**{name}**"
+        cells = [name, *[_score(c, i) for i in range(len(labels))], f"{_arrow(c)} {fmt_delta(c.delta)}".strip(), fmt_p(c.p_adj),
+                 verdict_text(c.verdict, lang), sparkline(c.scores)]
+        if t3:
+            cells += [fmt_delta(c.delta_first), _trend_cell(c)]
+        if comparison.benchmark is not None:
+            cells.append(_bench_cell(c, lang))
+        lines.append("| " + " | ".join(cells) + " |")
+    if _has_absent(comparison):
+        lines += ["", _t("absent", lang)]
+    if comparison.weak_points:
+        lines += ["", f"## {_t('weak', lang)}", "",
+                  f"| {_t('status', lang)} | {text('node', lang)} | {_t('rank', lang)} | {text('loss', lang)} | {_t('delta_loss', lang)} |",
+                  "|---|---|---|---|---:|"]
+        for wp in comparison.weak_points:
+            ranks = " → ".join("–" if r is None else str(r) for r in wp.ranks)
+            losses = " → ".join(fmt(x, 2) for x in wp.losses)
+            lines.append(f"| {_status(wp.status, lang)} | {_md(wp.name)} | {ranks} | {losses} | {fmt_delta(wp.delta_loss, 2)} |")
+    for seg in comparison.segments:
+        lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",
+                  f"| {_md(seg.by)} | {text('n', lang)} | " + " | ".join(_md(lbl) for lbl in labels)
+                  + f" | {_t('delta', lang)} | {_t('p_adj', lang)} | {_t('verdict', lang)} |",
+                  "|---|---:|" + "---:|" * len(labels) + "---:|---:|---|"]
+        for v in seg.values:
+            c = v.overall
+            n_last = "–" if v.n[-1] is None else str(v.n[-1])
+            lines.append(f"| {_md(v.value)} | {n_last} | " + " | ".join(_score(c, i) for i in range(len(labels)))
+                         + f" | {_arrow(c)} {fmt_delta(c.delta)} | {fmt_p(c.p_adj)} | {verdict_text(c.verdict, lang)} |")
+        if any(seg.suppressed):
+            lines.append("\n" + ", ".join(f"{lbl}: {s}" for lbl, s in zip(labels, seg.suppressed, strict=True) if s)
+                         + f" {_t('suppressed', lang)} (n < {seg.min_group})")
+        sig = [(val, c) for val, c in _significant_in_segments(seg) if c.kind != "index"]
+        if sig:
+            lines += ["", f"**{_t('changes', lang)}**", ""]
+            for val, c in sig:
+                lines.append(f"- {_md(val)} · {_md(c.name)}: {_score(c, len(labels) - 2)} → {_score(c, len(labels) - 1)} "
+                             f"{_arrow(c)} {fmt_delta(c.delta)} ({_t('p_adj', lang)} {fmt_p(c.p_adj)})")
+    if comparison.warnings:
+        lines += ["", f"## {text('warnings', lang)}", ""] + [f"- {_md(w)}" for w in comparison.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _status(status: str, lang: str) -> str:
+    zh, en = _STATUS.get(status, (status, status))
+    return zh if lang == "zh" else en
+
+
+# ------------------------------------------------------------------ terminal
+def render_comparison(comparison: Comparison, console: Console, lang: str | None = None) -> None:
+    """Print the comparison: header, overall change, node table, weak points, segments, alerts."""
+    lang = lang or lang_of(comparison)
+    labels = comparison.labels
+    t3 = len(labels) >= 3
+    o = comparison.overall
+    head = Text()
+    head.append(comparison.model_name or _t("title", lang), style="bold")
+    head.append(f" — {_t('title', lang)}")
+    width = max(len(lbl) for lbl in labels)
+    for p in comparison.periods:
+        head.append(f"\n{p.label.ljust(width)}  {p.source}  {text('n', lang)} {p.n}")
+    big = Text()
+    big.append(f"{text('overall', lang)}  ", style="bold")
+    big.append(" → ".join(_score(o, i) for i in range(len(labels))), style="bold")
+    big.append("   ")
+    big.append(f"{_arrow(o)} {fmt_delta(o.delta)}", style="bold " + _style(o))
+    if not math.isnan(o.se_delta):
+        big.append(f"  [{fmt_delta(o.delta_ci[0])}, {fmt_delta(o.delta_ci[1])}]")
+    big.append(f"  p {fmt_p(o.p)}  {_t('p_adj', lang)} {fmt_p(o.p_adj)}  ")
+    big.append(verdict_text(o.verdict, lang), style=_style(o))
+    parts: list[Text] = [head, Text(""), big]
+    if o.trend is not None:
+        parts.append(Text(f"{_t('trend', lang)}  {_trend_cell(o)} {_t('per_period', lang)}  {sparkline(o.scores)}"))
+    if comparison.benchmark is not None and o.benchmark is not None:
+        parts.append(Text(f"{comparison.benchmark[0]}  {_bench_cell(o, lang)}"))
+    console.print(Panel(Group(*parts), expand=False))
+
+    table = Table(show_edge=False, header_style="bold", pad_edge=False)
+    table.add_column(text("node", lang))
+    for lbl in labels:
+        table.add_column(lbl, justify="right")
+    table.add_column(_t("delta", lang), justify="right", no_wrap=True)
+    table.add_column(_t("p_adj", lang), justify="right")
+    table.add_column(_t("verdict", lang))
+    table.add_column(_t("trend", lang), no_wrap=True)
+    if t3:
+        table.add_column(_t("delta_first", lang), justify="right")
+        table.add_column(_t("slope", lang), justify="right", no_wrap=True)
+    if comparison.benchmark is not None:
+        table.add_column(comparison.benchmark[0], justify="right", no_wrap=True)
+    depth = _depths(comparison.nodes)
+    for c in (o, *comparison.nodes):
+        top = c.kind == "index" or (c.kind == "group" and depth[c.id] == 0)
+        name = Text(text("overall", lang) if c.kind == "index" else "  " * depth[c.id] + c.name, style="bold" if top else "")
+        cells: list[Text | str] = [name, *[_score(c, i) for i in range(len(labels))],
+                                   Text(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c)), fmt_p(c.p_adj),
+                                   Text(verdict_text(c.verdict, lang), style=_style(c)), sparkline(c.scores)]
+        if t3:
+            cells += [fmt_delta(c.delta_first), _trend_cell(c)]
+        if comparison.benchmark is not None:
+            b = c.benchmark
+            style = {"above": "green", "below": "red"}.get((b.verdict if b else None) or "", "")
+            cells.append(Text(_bench_cell(c, lang), style=style))
+        table.add_row(*cells)
+    console.print(table)
+    if _has_absent(comparison):
+        console.print(_t("absent", lang), style="dim")
+
+    if comparison.weak_points:
+        console.print()
+        wt = Table(title=_t("weak", lang), title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
+        for col, just in ((_t("status", lang), "left"), (text("node", lang), "left"), (_t("rank", lang), "right"),
+                          (text("loss", lang), "right"), (_t("delta_loss", lang), "right")):
+            wt.add_column(col, justify=just)  # type: ignore[arg-type]
+        for wp in comparison.weak_points:
+            style = {"entered": "red", "left": "green"}.get(wp.status, "")
+            dl = wp.delta_loss
+            wt.add_row(Text(_status(wp.status, lang), style=style), wp.name,
+                       " → ".join("–" if r is None else str(r) for r in wp.ranks),
+                       " → ".join(fmt(x, 2) for x in wp.losses),
+                       Text(fmt_delta(dl, 2), style="red" if dl > 0 else ("green" if dl < 0 else "")))
+        console.print(wt)
+
+    for seg in comparison.segments:
+        console.print()
+        st = Table(title=f"{text('segments', lang)}: {seg.by}", title_justify="left", show_edge=False, header_style="bold",
+                   pad_edge=False)
+        st.add_column(seg.by)
+        st.add_column(text("n", lang), justify="right")
+        for lbl in labels:
+            st.add_column(lbl, justify="right")
+        st.add_column(_t("delta", lang), justify="right", no_wrap=True)
+        st.add_column(_t("p_adj", lang), justify="right")
+        st.add_column(_t("verdict", lang))
+        st.add_column(_t("trend", lang), no_wrap=True)
+        for v in seg.values:
+            c = v.overall
+            st.add_row(Text(v.value), "–" if v.n[-1] is None else str(v.n[-1]), *[_score(c, i) for i in range(len(labels))],
+                       Text(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c)), fmt_p(c.p_adj),
+                       Text(verdict_text(c.verdict, lang), style=_style(c)), sparkline(c.scores))
+        console.print(st)
+        if any(seg.suppressed):
+            console.print(", ".join(f"{lbl}: {s}" for lbl, s in zip(labels, seg.suppressed, strict=True) if s)
+                          + f" {_t('suppressed', lang)} (n < {seg.min_group})", style="dim")
+        sig = [(val, c) for val, c in _significant_in_segments(seg) if c.kind != "index"]
+        if sig:
+            console.print(_t("changes", lang), style="bold")
+            for val, c in sig:
+                line = Text(f"  {val} · {c.name}  {_score(c, len(labels) - 2)} → {_score(c, len(labels) - 1)}  ")
+                line.append(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c))
+                line.append(f"  {_t('p_adj', lang)} {fmt_p(c.p_adj)}")
+                console.print(line)
+
+    if comparison.alerts:
+        console.print()
+        console.print(_t("alerts", lang), style="bold red")
+        if comparison.check is not None and comparison.check.failed:
+            console.print(Text(f"  ! {_check_text(comparison, lang)}", style="bold red"))
+        for a in comparison.alerts:
+            if a.code != "fail-on-drop":
+                console.print(Text("  ! " + _alert_text(a, lang), style="red"))
+    if comparison.warnings:
+        console.print()
+        console.print(text("warnings", lang), style="bold")
+        for w in comparison.warnings:
+            console.print(Text("  ! " + w, style="yellow"))
