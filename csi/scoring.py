@@ -49,8 +49,8 @@ from csi.bootstrap import bootstrap_kind, percentile_ci, replicate_sums
 from csi.model import Group, Item, Model, walk
 from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup
 from csi.survey.prepare import Responses
-from csi.weighting import GroupWeights, group_weights
 from csi.weakpoints import rank_weak_points
+from csi.weighting import GroupWeights, group_weights
 
 __all__ = ["score", "ScoreOptions", "effective_n"]
 

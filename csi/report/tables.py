@@ -189,6 +189,6 @@ def quality_lines(result: Result, lang: str) -> list[str]:
     for c in result.data_quality.get("invalid", []):
         rows = ", ".join(str(x) for x in c["rows"]) + ("…" if c["count"] > len(c["rows"]) else "")
         vals = ", ".join(repr(v) for v in c["values"][:3])
-        lines.append((f"无效答案 {c['count']} 个，列 {c['letter']}「{c['column']}」，行 {rows}：{vals}" if zh else
-                      f"{c['count']} invalid answer(s) in column {c['letter']} \"{c['column']}\", rows {rows}: {vals}"))
+        lines.append(f"无效答案 {c['count']} 个，列 {c['letter']}「{c['column']}」，行 {rows}：{vals}" if zh else
+                      f"{c['count']} invalid answer(s) in column {c['letter']} \"{c['column']}\", rows {rows}: {vals}")
     return lines
