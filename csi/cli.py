@@ -40,6 +40,9 @@ OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help="Wr
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
+MethodOpt = Annotated[str | None, typer.Option("--method", help="Weighting method for every group that does not name its own: fixed, ahp, entropy, critic, drivers or pls.", show_default=False)]
+AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help="Missing answers for data-driven weights: listwise (default) or mean.", show_default=False)]
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: zh or en (default: the model's).", show_default=False)]
 
 STDOUT_FORMATS = ("table", "json", "csv", "md")
@@ -98,6 +101,10 @@ def score(
     model: ModelOpt = None,
     sheet: SheetOpt = None,
     preset: PresetOpt = None,
+    method: MethodOpt = None,
+    allow_negative: AllowNegativeOpt = False,
+    policy: PolicyOpt = None,
+    bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="Re-estimate data-driven weights in every bootstrap replicate, so intervals include weight uncertainty.")] = False,
     by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
@@ -131,11 +138,11 @@ def score(
         from csi.scoring import ScoreOptions
         from csi.survey.read import read_survey
 
-        m = resolve_model(model)
+        m = _with_method(resolve_model(model), method, allow_negative, policy)
         by_cols = list(by or m.segments)
         table = read_survey(data, sheet=_sheet(sheet), preset=preset)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
-                               population=population, min_group=min_group)
+                               population=population, min_group=min_group, bootstrap_weights=bootstrap_weights)
         inputs = [data] + ([model] if model else [])
         outputs = list(output or [])
         if exclusions is not None:
@@ -156,6 +163,22 @@ def score(
     if fail_under is not None and not result.overall.score >= fail_under:
         sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
         raise typer.Exit(1)
+
+
+def _with_method(model: Any, method: str | None, allow_negative: bool, policy: str | None) -> Any:
+    """The model as the command line amends it: --method, --allow-negative, --policy."""
+    if policy is not None and policy not in ("listwise", "mean"):
+        raise typer.BadParameter("use listwise or mean", param_hint="--policy")
+    options: dict[str, Any] = {}
+    if allow_negative:
+        options["allow_negative"] = True
+    if policy is not None:
+        options["policy"] = policy
+    if method is None and not options:
+        return model
+    from csi.model import with_method
+
+    return with_method(model, method or model.root.method, options)
 
 
 def _sheet(sheet: str | None) -> str | int | None:
@@ -285,6 +308,10 @@ def init(
 from csi.cli_compare import compare  # noqa: E402  (imports the shared options defined above)
 
 app.command()(compare)
+
+from csi.cli_weights import weights  # noqa: E402
+
+app.command()(weights)
 
 
 def main() -> None:

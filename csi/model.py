@@ -44,11 +44,16 @@ __all__ = [
     "ROOT_ID",
     "METHOD_NAMES",
     "ITEM_TYPES",
+    "DATA_METHODS",
+    "with_method",
+    "method_issues",
 ]
 
 ROOT_ID = "overall"
 #: Weighting methods a group may name; the weighting registry implements them.
-METHOD_NAMES = ("fixed", "ahp")
+METHOD_NAMES = ("fixed", "ahp", "entropy", "critic", "drivers", "pls")
+#: Methods whose weights come from the survey data rather than from the model file.
+DATA_METHODS = ("entropy", "critic", "drivers", "pls")
 ITEM_TYPES = ("rating", "metric", "nps")
 MAX_MODEL_BYTES = 1_000_000
 MAX_MODEL_NODES = 20_000
@@ -56,11 +61,11 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 
 _ROOT_KEYS = (
     "name", "description", "scale", "labels", "missing", "target", "method", "ahp", "ahp_max_cr",
-    "outcome", "nps", "children", "segments", "pii", "quality", "population",
+    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options",
 )
 _GROUP_KEYS = (
     "id", "name", "description", "weight", "method", "ahp", "ahp_max_cr", "target", "children",
-    "scale", "labels", "missing",
+    "scale", "labels", "missing", "options",
 )
 _ITEM_KEYS = (
     "id", "name", "description", "column", "match", "scale", "labels", "missing", "reverse",
@@ -126,6 +131,10 @@ class Group:
     ahp: tuple[tuple[float, ...], ...] | None = None
     ahp_max_cr: float = 0.10
     target: float = 80.0
+    #: Options of a data-driven method (policy, variant, scheme, scaled, allow_negative).
+    options: tuple[tuple[str, Any], ...] = ()
+    #: Whether the file names this group's method (False: inherited from above).
+    method_set: bool = False
 
     @property
     def kind(self) -> str:
@@ -524,8 +533,30 @@ class _Builder:
         population = self.population(raw)
         if self.issues or root is None:
             return None
-        return Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
-                     population=population, path=self.file, sha256=sha256)
+        model = Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
+                      population=population, path=self.file, sha256=sha256)
+        for issue in method_issues(model):
+            self.issues.append(Issue(issue.code, issue.message, file=self.file, path=issue.path, line=self._line_of(raw, issue.path)))
+        return None if self.issues else model
+
+    def _line_of(self, raw: _Map, path: str | None) -> int | None:
+        """The line of a tree path such as ``children[1].method``, as far as it resolves."""
+        node: Any = raw
+        line = raw.line
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path or ""):
+            if part.startswith("["):
+                i = int(part[1:-1])
+                if isinstance(node, _Seq) and i < len(node):
+                    line = node.item_lines[i]
+                    node = node[i]
+                else:
+                    break
+            elif isinstance(node, _Map) and part in node:
+                line = node.key_lines.get(part, line)
+                node = node[part]
+            else:
+                break
+        return line
 
     def group(self, raw: _Map, path: str, inherited: dict, is_root: bool = False, name: str | None = None) -> Group | None:
         if not self.count(path, raw):
@@ -565,10 +596,30 @@ class _Builder:
         max_cr = 0.10 if max_cr is None else max_cr
         ahp = self.ahp(raw, path, len(kids), method, max_cr, children)
         self.fixed_weights(kids, cpath, method, raw)
+        options = self.options(raw, path, method)
         if len(children) != len(kids):
             return None
         return Group(id=node_id, name=name or node_id, path=path or "(top level)", children=tuple(children), weight=weight,
-                     method=method, ahp=ahp, ahp_max_cr=max_cr, target=here["target"])
+                     method=method, ahp=ahp, ahp_max_cr=max_cr, target=here["target"], options=options,
+                     method_set="method" in raw)
+
+    def options(self, raw: _Map, path: str, method: str) -> tuple[tuple[str, Any], ...]:
+        value = raw.get("options")
+        if value is None:
+            return ()
+        opath = _join(path, "options")
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected a mapping of weighting options, got {_kind(value)}", opath, raw, "options")
+            return ()
+        from csi.weighting.data import read_options  # local: the weighting layer imports this module
+
+        try:
+            read_options(value)
+        except ModelError as e:
+            for issue in e.issues:
+                self.problem(issue.code, issue.message, opath, raw, "options")
+            return ()
+        return tuple((str(k), v) for k, v in value.items())
 
     def fixed_weights(self, kids: _Seq, cpath: str, method: str, raw: _Map) -> None:
         has = [isinstance(k, _Map) and k.get("weight") is not None for k in kids]
@@ -581,10 +632,7 @@ class _Builder:
         apath = _join(path, "ahp")
         value = raw.get("ahp")
         if value is None:
-            if method == "ahp":
-                self.problem("missing-key", f"method ahp needs an ahp matrix: {n}×{n} pairwise comparisons of the children in order",
-                             apath, raw, "method")
-            return None
+            return None  # method ahp without a matrix: reported by method_issues
         if not isinstance(value, _Seq) or len(value) != n or any(not isinstance(r, _Seq) or len(r) != n for r in value):
             self.problem("ahp-shape", f"the ahp matrix must be {n}×{n} (one row and one column per child, in order)", apath, raw, "ahp")
             return None
@@ -724,6 +772,64 @@ class _Builder:
         else:
             size = self.num(raw, "population", "", 1, what="the number of clients, 1 or more")
         return None if size is None else int(size)
+
+
+def method_issues(model: Model) -> list[Issue]:
+    """Rules that span the tree: where each weighting method may stand, and what it needs."""
+    issues: list[Issue] = []
+    pls_root = model.root.method == "pls"
+    for group in model.groups:
+        where = _join("" if group.id == ROOT_ID else group.path, "method")
+        if group.method in ("drivers", "pls") and model.outcome is None:
+            issues.append(Issue(f"{group.method}-needs-outcome", f"method {group.method} weighs by what drives overall satisfaction and "
+                                "needs an outcome block (direct satisfaction questions)", path=where))
+        if group.method == "pls" and group.id != ROOT_ID and not pls_root:
+            issues.append(Issue("pls-root-only", "method pls weighs the whole model at once and belongs on the root (method: pls at the "
+                                "top of the file)", path=where))
+        elif pls_root and group.id != ROOT_ID and group.method_set and group.method != "pls":
+            issues.append(Issue("pls-nested-method", f"under a pls root every weight comes from the path model; remove method: "
+                                f"{group.method} here", path=where))
+        if group.method == "ahp" and group.ahp is None:
+            issues.append(Issue("missing-key", f"method ahp needs an ahp matrix: {len(group.children)}×{len(group.children)} pairwise "
+                                "comparisons of the children in order", path=_join("" if group.id == ROOT_ID else group.path, "ahp")))
+    return issues
+
+
+def with_method(model: Model, method: str, options: Mapping[str, Any] | None = None, *, force: bool = False) -> Model:
+    """The model with ``method`` for every group that does not name its own (``--method``).
+
+    ``options`` (e.g. ``allow_negative``) are added to every group's options. With ``force``
+    every group takes ``method`` whatever the file says (for side-by-side comparisons; a group
+    without an AHP matrix stays ``fixed`` under ``ahp``). Raises
+    :class:`ModelError` when the result breaks a method rule (pls below the root, ahp
+    without a matrix, drivers without an outcome).
+    """
+    import dataclasses
+
+    if method not in METHOD_NAMES:
+        raise ModelError(Issue("unknown-method", f"unknown weighting method {method!r}; valid: {', '.join(METHOD_NAMES)}"))
+    extra = tuple((options or {}).items())
+
+    def visit(node: Group | Item, is_root: bool) -> Group | Item:
+        if isinstance(node, Item):
+            return node
+        kids = tuple(visit(c, False) for c in node.children)
+        merged = tuple({**dict(node.options), **dict(extra)}.items())
+        if method == "pls":  # the path model sets every weight: nothing below the root keeps its own method
+            return dataclasses.replace(node, children=kids, method="pls", options=merged, method_set=is_root)
+        if force:
+            m = "fixed" if method == "ahp" and node.ahp is None else method
+        else:
+            m = node.method if node.method_set and not is_root else method
+        return dataclasses.replace(node, children=kids, method=m, options=merged, method_set=not is_root and node.method_set and not force)
+
+    root = visit(model.root, True)
+    assert isinstance(root, Group)
+    new = dataclasses.replace(model, root=root)
+    issues = method_issues(new)
+    if issues:
+        raise ModelError([Issue(i.code, f"--method {method}: {i.message}", file=model.path, path=i.path) for i in issues])
+    return new
 
 
 def _join(path: str, key: str) -> str:

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csi.bootstrap import bootstrap_kind, percentile_ci, replicate_sums
-from csi.model import Group, Item, Model, walk
+from csi.model import DATA_METHODS, Group, Item, Model, walk
 from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup
 from csi.survey.prepare import Responses
 from csi.weakpoints import rank_weak_points
@@ -66,6 +66,8 @@ class ScoreOptions:
     target: float | None = None
     population: int | None = None
     min_group: int = 5
+    #: Re-estimate data-driven weights inside every bootstrap replicate (SmartPLS-style intervals).
+    bootstrap_weights: bool = False
 
 
 def effective_n(weights: np.ndarray) -> float:
@@ -249,6 +251,11 @@ def score(
     warnings: list[str] = []
     fit, tree = _fit(model, responses, None, weights, options)
     fpc = _fpc(fit.n, population, warnings)
+    for gw in weights.values():
+        warnings.extend(str(w) for w in gw.details.get("warnings", ()))
+    data_driven = [g.id for g in model.groups if weights[g.id].method in DATA_METHODS]
+    if options.bootstrap_weights and data_driven and options.bootstrap > 1:
+        fit = _refit_replicates(model, responses, fit, options, warnings)
 
     for item, n_j in zip(model.items, fit.item_n, strict=True):
         if n_j == 0:
@@ -269,9 +276,14 @@ def score(
         if isinstance(node, Group):
             gw = weights[node.id]
             a = alphas.get(node.id)
+            details = dict(gw.details)
+            root_details = weights[model.root.id].details
+            if weights[model.root.id].method == "pls" and node.id in root_details.get("composite_reliability", {}):
+                details["composite_reliability"] = root_details["composite_reliability"][node.id]
+                details["ave"] = root_details["ave"][node.id]
             nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "group", tree.local[node.id], tree.global_[node.id], est,
                                    method=gw.method, alpha=None if a is None else a[0], alpha_ci=None if a is None else (a[1], a[2]),
-                                   weighting=dict(gw.details) or None))
+                                   weighting=_plain(details) or None))
         else:
             j = item_index[node.id]
             target = options.target if options.target is not None else node.target
@@ -310,6 +322,56 @@ def score(
     return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
                   manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
                   warnings=tuple(warnings))
+
+
+def _plain(value: object) -> object:
+    """Details as JSON-ready values: tuples to lists, numpy scalars to floats."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _refit_replicates(model: Model, responses: Responses, fit: _Fit, options: ScoreOptions, warnings: list[str]) -> _Fit:
+    """Replicates that re-estimate the data-driven weights on every resample.
+
+    Each replicate draws n respondents with replacement, weighs the model on them, and
+    scores them with those weights, so the interval carries the uncertainty of the weights
+    too (as SmartPLS's bootstrap does). One weighting fit per replicate: the fits work on
+    small c × c or k × k matrices, so B = 1000 costs seconds, not minutes. A replicate whose
+    fit fails (a negative weight, too few answers) is dropped and counted.
+    """
+    import dataclasses
+
+    from csi.errors import CsiError
+
+    rng = np.random.default_rng(options.seed)
+    n = responses.n
+    k = len(model.items)
+    item_reps = np.full((options.bootstrap, k), np.nan)
+    group_reps = np.full((options.bootstrap, len(model.groups)), np.nan)
+    failed = 0
+    for b in range(options.bootstrap):
+        sample = responses.subset(rng.integers(0, n, size=n))
+        try:
+            w_b = group_weights(model, sample)
+        except CsiError:
+            failed += 1
+            continue
+        x = sample.values[:, :k]
+        answered = ~np.isnan(x)
+        w = np.ones(n) if sample.weights is None else sample.weights
+        item_b = _ratio(w @ np.where(answered, x, 0.0), w @ answered)
+        item_b = np.where(np.isnan(item_b), fit.item, item_b)
+        tree_b = _unroll(model, w_b, answered.any(axis=0))
+        item_reps[b] = item_b
+        group_reps[b] = tree_b.coef @ np.nan_to_num(item_b)
+    if failed:
+        warnings.append(f"--bootstrap-weights: {failed} of {options.bootstrap} replicates could not be weighted and were left out")
+    return dataclasses.replace(fit, item_reps=item_reps, group_reps=group_reps)
 
 
 def _nps_summary(item_id: str, p: float, d: float, a: float, reps: np.ndarray | None, n: int, options: ScoreOptions,

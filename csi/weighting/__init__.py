@@ -51,9 +51,55 @@ def ahp_group_weights(group: Group, responses: object = None, model: Model | Non
                                                      "ri_table": r.ri_table, "max_cr": group.ahp_max_cr})
 
 
-METHODS: Mapping[str, Callable[..., GroupWeights]] = {"fixed": fixed_weights, "ahp": ahp_group_weights}
+def _lazy(module: str, name: str) -> Callable[..., GroupWeights]:
+    """An adapter imported on first use (the adapters import this module for GroupWeights)."""
+
+    def call(group: Group, responses: object = None, model: Model | None = None, **kwargs: Any) -> GroupWeights:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(group, responses, model, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+METHODS: Mapping[str, Callable[..., GroupWeights]] = {
+    "fixed": fixed_weights,
+    "ahp": ahp_group_weights,
+    "entropy": _lazy("csi.weighting.entropy", "entropy_group_weights"),
+    "critic": _lazy("csi.weighting.critic", "critic_group_weights"),
+    "drivers": _lazy("csi.weighting.drivers", "drivers_group_weights"),
+    "pls": _lazy("csi.weighting.pls", "pls_group_weights"),
+}
 
 
 def group_weights(model: Model, responses: object = None) -> dict[str, GroupWeights]:
-    """Weights of every group of ``model``, keyed by group id (the root is ``overall``)."""
-    return {g.id: METHODS[g.method](g, responses, model) for g in model.groups}
+    """Weights of every group of ``model``, keyed by group id (the root is ``overall``), in pre-order.
+
+    Inner groups are weighted before their parents, so a data-driven parent sees its group
+    children's per-respondent scores under their final weights. Under a ``pls`` root one
+    path model sets every weight.
+    """
+    from csi.errors import Issue, ModelError
+    from csi.model import DATA_METHODS
+
+    groups = model.groups
+    if responses is None and any(g.method in DATA_METHODS for g in groups):
+        g = next(g for g in groups if g.method in DATA_METHODS)
+        raise ModelError(Issue("method-needs-data", f"method {g.method} weighs from the survey's answers; score a survey file",
+                               path=g.path))
+    if model.root.method == "pls":
+        root = METHODS["pls"](model.root, responses, model, options=dict(model.root.options))
+        inner = root.details.get("group_weights", {})
+        out = {model.root.id: root}
+        for g in groups[1:]:
+            out[g.id] = GroupWeights(g.id, "pls", tuple(inner[g.id]), {"from": "overall"})
+        return out
+    done: dict[str, GroupWeights] = {}
+    for g in reversed(groups):
+        if g.method in DATA_METHODS:
+            done[g.id] = METHODS[g.method](g, responses, model, options=dict(g.options),
+                                           item_weights={k: v.weights for k, v in done.items()})
+        else:
+            done[g.id] = METHODS[g.method](g, responses, model)
+    return {g.id: done[g.id] for g in groups}

@@ -306,7 +306,7 @@ def apply_sign_policy(weights: Sequence[float], children: Sequence[str], group: 
         issues = [Issue("negative-weight",
                         f"group {group.id} ({group.name}): the {what} of {child} is negative ({value:.6g}); a negative weight "
                         "would lower the index when that child improves. Check reverse-worded items, use another method, "
-                        "or set option allow_negative: true to clip it to 0",
+                        "or set option allow_negative: true (--allow-negative) to clip it to 0",
                         path=group.path, value=value) for child, value in negative]
         raise ModelError(issues)
     clipped = np.where(raw < 0, 0.0, raw)
