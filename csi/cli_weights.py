@@ -71,7 +71,7 @@ def _render(result, model) -> None:  # type: ignore[no-untyped-def]
         t.add_column("")
         for r in runs:
             t.add_column(r.method, justify="right")
-        for i, (cid, cname) in enumerate(kids):
+        for i, (_cid, cname) in enumerate(kids):
             t.add_row(cname, *("–" if r.error or gid not in r.weights else f"{r.weights[gid][i]:.3f}" for r in runs))
         t.add_row("[dim]method[/]", *("" if r.error else r.methods.get(gid, "") for r in runs))
         out.print(t)
