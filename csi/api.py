@@ -41,6 +41,8 @@ def manifest_for(model: Model, table: Table | None, options: ScoreOptions, extra
         manifest["input"] = {"path": table.path, "sha256": table.sha256, "sheet": table.sheet, "preset": table.preset}
     opts = asdict(options)
     opts["method"] = model.root.method
+    if model.outcome is not None:
+        opts["outcome_weights"] = "pls outer weights" if model.root.method == "pls" else "equal"
     opts.update(extra or {})
     manifest["options"] = opts
     return manifest

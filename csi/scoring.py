@@ -187,8 +187,13 @@ def _fit(model: Model, responses: Responses, tree: _Tree | None, weights: Mappin
         o_item = _ratio(full[o:o + ko], full[o + ko:o + 2 * ko])
         o_reps = _ratio(reps[:, o:o + ko], reps[:, o + ko:o + 2 * ko])
         o_reps = np.where(np.isnan(o_reps), o_item[None, :], o_reps)
-        outcome = float(np.nanmean(o_item)) if np.isfinite(o_item).any() else float("nan")
-        outcome_reps = np.nanmean(o_reps, axis=1) if np.isfinite(o_item).any() else None
+        ow = _outcome_weights(model, weights) * np.isfinite(o_item)
+        if ow.sum() > 0:
+            ow = ow / ow.sum()
+            outcome = float(ow @ np.nan_to_num(o_item))
+            outcome_reps = np.nan_to_num(o_reps) @ ow
+        else:
+            outcome, outcome_reps = float("nan"), None
         outcome_n = int(answered[:, k:k + ko].any(axis=1).sum())
     nps = nps_reps = None
     nps_n = 0
@@ -203,6 +208,17 @@ def _fit(model: Model, responses: Responses, tree: _Tree | None, weights: Mappin
     fit = _Fit(item, answered[:, :k].sum(axis=0), item_reps, group, group_reps, group_n, outcome, outcome_reps, outcome_n,
                nps, nps_reps, nps_n, low_share, int(answered[:, :k].any(axis=1).sum()))
     return fit, tree
+
+
+def _outcome_weights(model: Model, weights: Mapping[str, GroupWeights]) -> np.ndarray:
+    """Weights of the outcome items: equal, or under a pls root the outcome block's normalised
+    outer weights (the ACSI index of Fornell et al. 1996: Σ w̃ᵢ rᵢ with w̃ = w/Σw)."""
+    assert model.outcome is not None
+    root = weights[model.root.id]
+    norm = root.details.get("normalised_weights", {}) if root.method == "pls" else {}
+    if all(i.id in norm for i in model.outcome.items):
+        return np.clip(np.array([float(norm[i.id]) for i in model.outcome.items]), 0.0, None)
+    return np.ones(len(model.outcome.items))
 
 
 def _estimates(est: np.ndarray, reps: np.ndarray, ns: Sequence[int], options: ScoreOptions, fpc: float) -> list[Estimate]:

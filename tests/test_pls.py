@@ -584,3 +584,17 @@ def test_adapter_uses_respondent_weights(ecsi):
     # Only relative weights matter: weights summing to 1 give the same model.
     share = pls_group_weights(model.root, survey(model, ecsi, weights=reps / reps.sum()), model, options=ALLOW)
     assert share.weights == pytest.approx(weighted.weights, abs=1e-12)
+
+
+def test_outcome_index_uses_the_outcome_blocks_outer_weights(ecsi):
+    """ACSI index (Fornell et al. 1996): Σ w̃ᵢ x̄ᵢ with w̃ the SAT block's outer weights
+    normalised to sum 1 — here the weights Python plspm gives for the adapter's inner model
+    (CSI_MODEL), on the 0–100 items. Through the whole engine (score), not the adapter alone."""
+    from csi.scoring import ScoreOptions, score
+
+    model = load_model_text(ECSI_MODEL.replace("name: ecsi", "name: ecsi\nmethod: pls\noptions: {allow_negative: true}"))
+    r = score(model, survey(model, ecsi), ScoreOptions(bootstrap=0))
+    w = np.array([CSI_MODEL["weights"][f"sat{i}"] for i in range(1, 5)])
+    means = ecsi[[f"sat{i}" for i in range(1, 5)]].mean().to_numpy() * 10
+    assert r.outcome is not None
+    assert r.outcome.score == pytest.approx(float(w / w.sum() @ means), abs=1e-6)
