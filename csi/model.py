@@ -73,7 +73,7 @@ _ITEM_KEYS = (
 )
 _OUTCOME_KEYS = ("name", "items", "scale", "labels", "missing")
 _QUALITY_KEYS = ("min_duration", "min_answered", "straightline_min_items", "max_margin", "duplicate_by")
-_POPULATION_KEYS = ("size",)
+_POPULATION_KEYS = ("size", "margins", "trim")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +175,10 @@ class Model:
     population: int | None = None
     path: str = "<text>"
     sha256: str = ""
+    #: Population shares to rake respondent weights to: ((column, ((category, share), …)), …).
+    margins: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    #: Cap on raked weights, as a multiple of the mean weight.
+    trim: float | None = None
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -531,10 +535,11 @@ class _Builder:
         pii = self.strings(raw, "pii", "") or ()
         quality = self.quality(raw)
         population = self.population(raw)
+        margins, trim = self.margins(raw)
         if self.issues or root is None:
             return None
         model = Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
-                      population=population, path=self.file, sha256=sha256)
+                      population=population, path=self.file, sha256=sha256, margins=margins, trim=trim)
         for issue in method_issues(model):
             self.issues.append(Issue(issue.code, issue.message, file=self.file, path=issue.path, line=self._line_of(raw, issue.path)))
         return None if self.issues else model
@@ -762,6 +767,9 @@ class _Builder:
             duplicate_by=self.strings(value, "duplicate_by", "quality") or (),
         )
 
+    def margins(self, raw: _Map) -> tuple[tuple[tuple[str, tuple[tuple[str, float], ...]], ...], float | None]:
+        return _margins_of(self, raw)
+
     def population(self, raw: _Map) -> int | None:
         value = raw.get("population")
         if value is None:
@@ -772,6 +780,41 @@ class _Builder:
         else:
             size = self.num(raw, "population", "", 1, what="the number of clients, 1 or more")
         return None if size is None else int(size)
+
+
+def _margins_of(builder: _Builder, raw: _Map) -> tuple[tuple[tuple[str, tuple[tuple[str, float], ...]], ...], float | None]:
+    value = raw.get("population")
+    if not isinstance(value, _Map):
+        return (), None
+    trim = builder.num(value, "trim", "population", 1, lo_open=True, what="a cap on weights, as a multiple of the mean weight, above 1")
+    margins = value.get("margins")
+    if margins is None:
+        return (), trim
+    mpath = "population.margins"
+    if not isinstance(margins, _Map) or not margins:
+        builder.problem("wrong-type", "expected a mapping of column → {category: population share}", mpath, value, "margins")
+        return (), trim
+    out = []
+    for column, shares in margins.items():
+        cpath = _join(mpath, str(column))
+        if not isinstance(shares, _Map) or not shares:
+            builder.problem("wrong-type", "expected a mapping of category → population share, e.g. {小规模纳税人: 0.6, 一般纳税人: 0.4}",
+                            cpath, margins, column)
+            continue
+        pairs = []
+        for cat, share in shares.items():
+            number = _number(share)
+            if number is None or not 0 < number <= 1:
+                builder.problem("out-of-range", f"share of {cat!r} must be a number above 0 and at most 1, got {_kind(share)}",
+                                _join(cpath, str(cat)), shares, cat)
+                continue
+            pairs.append((str(cat), number))
+        total = sum(p for _, p in pairs)
+        if pairs and abs(total - 1) > 0.01:
+            builder.problem("margins-sum", f"the shares add up to {total:g}; they must add up to 1", cpath, margins, column)
+        exact = abs(total - 1) < 1e-9
+        out.append((str(column), tuple((c, p if exact else p / total) for c, p in pairs)))
+    return tuple(out), trim
 
 
 def method_issues(model: Model) -> list[Issue]:

@@ -156,15 +156,17 @@ class SegmentGroup:
     n: int
     overall: Estimate
     nodes: tuple[tuple[str, Estimate], ...]
+    #: This group against all other respondents: delta, se, z, p and Holm-adjusted p.
+    vs_rest: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "n": self.n, "overall": self.overall.to_dict(),
+        return {"value": self.value, "n": self.n, "overall": self.overall.to_dict(), "vs_rest": self.vs_rest,
                 "nodes": [{"id": i, **e.to_dict()} for i, e in self.nodes]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SegmentGroup:
         return cls(str(d["value"]), int(d["n"]), Estimate.from_dict(d["overall"]),
-                   tuple((nd["id"], Estimate.from_dict(nd)) for nd in d.get("nodes", [])))
+                   tuple((nd["id"], Estimate.from_dict(nd)) for nd in d.get("nodes", [])), d.get("vs_rest"))
 
 
 @dataclass(frozen=True, slots=True)

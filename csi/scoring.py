@@ -42,6 +42,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -327,12 +328,26 @@ def score(
         "rows": q.rows, "used": q.used, "effective_n": effective_n(w), "excluded": dict(q.excluded),
         "flagged": dict(q.flagged), "invalid_cells": {c.column: c.count for c in q.invalid},
     }
+    if responses.weighting:
+        respondents["weighting"] = dict(responses.weighting)
+        if responses.weighting.get("source") == "raking" and not responses.weighting.get("converged"):
+            warnings.append(f"raking did not converge in {responses.weighting['iterations']} sweeps (largest margin error "
+                            f"{responses.weighting['max_error']:.2g}); the weights match the population margins only approximately")
     data_quality = {
         "invalid": [{"item": c.item, "column": c.column, "letter": c.letter, "count": c.count, "rows": list(c.rows),
                      "values": list(c.values)} for c in q.invalid],
         "bootstrap": {"kind": bootstrap_kind(responses.n), "replicates": options.bootstrap, "seed": options.seed,
                       "interval": "percentile", "fpc": fpc if population is not None else None},
     }
+    max_margin = model.quality.max_margin
+    if max_margin is not None and np.isfinite(overall.se) and overall.se > 0:
+        from statistics import NormalDist
+
+        margin = NormalDist().inv_cdf(0.5 + options.confidence / 2) * overall.se
+        if margin > max_margin:
+            needed = int(np.ceil(fit.n * (margin / max_margin) ** 2))
+            warnings.append(f"the overall index is ±{margin:.1f} points at n = {fit.n}, wider than quality.max_margin ±{max_margin:g}; "
+                            f"about {needed} responses would be needed")
     if fit.n < 30:
         warnings.append(f"only {fit.n} respondents: intervals are rough")
     return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
@@ -421,22 +436,50 @@ def _reliability(model: Model, responses: Responses, options: ScoreOptions) -> d
 
 def _segments(model: Model, responses: Responses, weights: Mapping[str, GroupWeights], options: ScoreOptions,
               population: int | None) -> list[Segment]:
+    """Every node per segment value, and each value's overall CSI tested against the rest.
+
+    The test is the two-sample z of DESIGN.md §8, z = (S_g − S_rest)/√(se_g² + se_rest²), with
+    the bootstrap SEs of the group and of all other respondents (suppressed groups included in
+    the rest, never shown); the p-values of one breakdown are Holm-adjusted (Holm 1979).
+    """
+    from math import erfc, sqrt
+
+    from csi.stats import holm
+
     out = []
     for by, values in responses.segments.items():
         groups: list[SegmentGroup] = []
+        tests: list[dict[str, Any] | None] = []
         suppressed = 0
         for value in sorted(set(values.tolist()), key=str):
             mask = values == value
             if mask.sum() < options.min_group:
                 suppressed += 1
                 continue
-            sub = responses.subset(mask)
-            fit, tree = _fit(model, sub, None, weights, options)
+            fit, tree = _fit(model, responses.subset(mask), None, weights, options)
             est = _estimates(fit.group, fit.group_reps, list(fit.group_n), options, 1.0)
             item_est = _estimates(fit.item, fit.item_reps, list(fit.item_n), options, 1.0)
             node_est = [(g.id, e) for g, e in zip(tree.groups[1:], est[1:], strict=True)]
             node_est += [(item.id, e) for item, e in zip(model.items, item_est, strict=True)]
+            test = None
+            if (~mask).sum() >= options.min_group:
+                rest_fit, _ = _fit(model, responses.subset(~mask), None, weights, options)
+                rest = _estimates(rest_fit.group[:1], rest_fit.group_reps[:, :1], [rest_fit.n], options, 1.0)[0]
+                se = sqrt(est[0].se ** 2 + rest.se ** 2) if np.isfinite(est[0].se) and np.isfinite(rest.se) else float("nan")
+                delta = est[0].score - rest.score
+                z = delta / se if se > 0 else float("nan")
+                test = {"rest_score": _num_or_none(rest.score), "rest_n": rest.n, "delta": _num_or_none(delta),
+                        "se": _num_or_none(se), "z": _num_or_none(z), "p": erfc(abs(z) / sqrt(2)) if np.isfinite(z) else None}
             groups.append(SegmentGroup(str(value), int(mask.sum()), est[0], tuple(node_est)))
+            tests.append(test)
+        ps = np.array([t["p"] if t and t["p"] is not None else np.nan for t in tests], dtype=float)
+        adjusted = holm(ps) if ps.size else ps
+        groups = [SegmentGroup(g.value, g.n, g.overall, g.nodes, None if t is None else {**t, "p_adj": _num_or_none(a)})
+                  for g, t, a in zip(groups, tests, adjusted, strict=True)]
         groups.sort(key=lambda g: -g.overall.score if np.isfinite(g.overall.score) else np.inf)
         out.append(Segment(by, tuple(groups), suppressed, options.min_group))
     return out
+
+
+def _num_or_none(x: float) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)

@@ -35,6 +35,7 @@ _TEXT = {
     "alpha": ("α 信度", "Cronbach's α"),
     "suppressed": ("个分组样本不足未显示", "groups below the minimum size not shown"),
     "warnings": ("提示", "Warnings"),
+    "vs_rest": ("与其余相比（Holm p）", "vs rest (Holm p)"),
 }
 _QUADRANT_EN = {
     "concentrate_here": "Concentrate here",
@@ -151,10 +152,13 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
                          f"{quadrant_text(wp.quadrant, lang)} | {fmt((wp.low_share or 0) * 100, 0)}% | {fmt(wp.stability * 100, 0)}% |")
     lines += ["", f"## {text('quality', lang)}", ""] + [f"- {q}" for q in quality_lines(result, lang)]
     for seg in result.segments:
-        lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "", f"| {_md(seg.by)} | {text('n', lang)} | {text('score', lang)} | {text('ci', lang)} |",
-                  "|---|---:|---:|---|"]
+        lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",
+                  f"| {_md(seg.by)} | {text('n', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('vs_rest', lang)} |",
+                  "|---|---:|---:|---|---:|"]
         for g in seg.groups:
-            lines.append(f"| {_md(g.value)} | {g.n} | {fmt(g.overall.score)} | {fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])} |")
+            t = g.vs_rest or {}
+            vs = "" if t.get("delta") is None else f"{t['delta']:+.1f} ({fmt(t.get('p_adj'), 3)})"
+            lines.append(f"| {_md(g.value)} | {g.n} | {fmt(g.overall.score)} | {fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])} | {vs} |")
         if seg.suppressed:
             lines.append(f"\n{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})")
     if result.warnings:

@@ -107,8 +107,10 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         st.add_column(text("score", lang), justify="right")
         st.add_column("", no_wrap=True)
         st.add_column(text("ci", lang), justify="right")
+        st.add_column(text("vs_rest", lang), justify="right")
         for g in seg.groups:
-            st.add_row(Text(g.value), str(g.n), fmt(g.overall.score), bar(g.overall.score, 16), f"{fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])}")
+            st.add_row(Text(g.value), str(g.n), fmt(g.overall.score), bar(g.overall.score, 16), f"{fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])}",
+                       _vs_rest(g.vs_rest))
         console.print(st)
         if seg.suppressed:
             console.print(f"{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})", style="dim")
@@ -119,6 +121,17 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         console.print(Text("  " + line))
     for w in result.warnings:
         console.print(Text("  ! " + w, style="yellow"))
+
+
+def _vs_rest(test: dict | None) -> Text:
+    """Δ against all other respondents, bold and coloured when Holm-significant at 5 %."""
+    if not test or test.get("delta") is None:
+        return Text("")
+    p = test.get("p_adj")
+    sig = p is not None and p < 0.05
+    style = ("green" if test["delta"] > 0 else "red") if sig else "dim"
+    p_text = "" if p is None else (" p<0.001" if p < 0.001 else f" p={p:.3f}")
+    return Text(f"{test['delta']:+.1f}{p_text}", style=style)
 
 
 def _default_target(result: Result) -> float | None:

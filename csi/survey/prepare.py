@@ -79,6 +79,8 @@ class Responses:
     quality: DataQuality
     weights: np.ndarray | None = None
     segments: dict[str, np.ndarray] = field(default_factory=dict)
+    #: How respondent weights were made: column, raking (convergence, design effect), or nothing.
+    weighting: dict[str, object] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -88,7 +90,7 @@ class Responses:
         """The respondents where ``mask`` is true (quality counts refer to the whole file)."""
         return Responses(self.values[mask], self.item_ids, self.columns, self.rows[mask], self.quality,
                          None if self.weights is None else self.weights[mask],
-                         {k: v[mask] for k, v in self.segments.items()})
+                         {k: v[mask] for k, v in self.segments.items()}, self.weighting)
 
 
 def rescale(x: np.ndarray, scale: Scale, reverse: bool = False) -> np.ndarray:
@@ -242,6 +244,12 @@ def prepare(
     if weight_header is not None:
         weights = _respondent_weights(table, weight_header)
 
+    margin_columns: list[str] = []
+    for column, _ in model.margins:
+        try:
+            margin_columns.append(find_column(table, column=column, what=f"population.margins {column!r}"))
+        except DataError as e:
+            raise DataError(e.issues) from None
     keep, quality = _apply_rules(table, model, values, dup_columns)
     rows = np.array([table.row_number(i) for i in range(n_rows)], dtype=np.int64)
     segments = {}
@@ -250,8 +258,39 @@ def prepare(
         segments[name] = seg.to_numpy(dtype=object)[keep]
     quality = DataQuality(quality.rows, quality.used, quality.excluded, quality.flagged, tuple(invalid_cells),
                           quality.exclusions, quality.flags)
+    weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
+    kept_weights = None if weights is None else weights[keep]
+    if model.margins:
+        kept_weights, weighting = _rake(table, model, margin_columns, keep, kept_weights)
     return Responses(values[keep], tuple(i.id for i in items), tuple(columns), rows[keep], quality,
-                     None if weights is None else weights[keep], segments)
+                     kept_weights, segments, weighting)
+
+
+def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
+          base: np.ndarray | None) -> tuple[np.ndarray, dict[str, object]]:
+    """Rake the kept respondents to the model's population margins (csi.raking)."""
+    from csi.raking import rake
+
+    categories = []
+    issues: list[Issue] = []
+    rows = np.flatnonzero(keep)
+    for (name, shares), col in zip(model.margins, columns, strict=True):
+        cats = table.frame[col].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else _cell_text(v).strip())
+        cats = cats.to_numpy(dtype=object)[keep]
+        known = {c for c, _ in shares}
+        for i in np.flatnonzero(~np.isin(cats, list(known))):
+            issues.append(Issue("rake-unknown-category", f"{cats[i]!r} is not a category of population.margins {name!r} "
+                                f"({', '.join(sorted(known))}); add its population share or correct the answer",
+                                file=table.path, sheet=table.sheet, row=table.row_number(int(rows[i])), column=col,
+                                letter=table.letter(col), value=str(cats[i])))
+        categories.append(cats)
+    if issues:
+        raise DataError(issues)
+    r = rake(categories, [dict(shares) for _, shares in model.margins], base, trim=model.trim)
+    info: dict[str, object] = {"source": "raking", "margins": [name for name, _ in model.margins], "converged": r.converged,
+                               "iterations": r.iterations, "max_error": r.max_error, "design_effect": r.design_effect,
+                               "trim": model.trim, "trimmed": r.trimmed, "base": "column" if base is not None else None}
+    return r.weights, info
 
 
 def _respondent_weights(table: Table, header: str) -> np.ndarray:
