@@ -61,7 +61,7 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 
 _ROOT_KEYS = (
     "name", "description", "scale", "labels", "missing", "target", "method", "ahp", "ahp_max_cr",
-    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options",
+    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options", "comments",
 )
 _GROUP_KEYS = (
     "id", "name", "description", "weight", "method", "ahp", "ahp_max_cr", "target", "children",
@@ -179,6 +179,8 @@ class Model:
     margins: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
     #: Cap on raked weights, as a multiple of the mean weight.
     trim: float | None = None
+    #: Open-text columns quoted (masked) beside the weak points with --verbatims.
+    comments: tuple[str, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -539,7 +541,8 @@ class _Builder:
         if self.issues or root is None:
             return None
         model = Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
-                      population=population, path=self.file, sha256=sha256, margins=margins, trim=trim)
+                      population=population, path=self.file, sha256=sha256, margins=margins, trim=trim,
+                      comments=self.strings(raw, "comments", "") or ())
         for issue in method_issues(model):
             self.issues.append(Issue(issue.code, issue.message, file=self.file, path=issue.path, line=self._line_of(raw, issue.path)))
         return None if self.issues else model

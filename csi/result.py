@@ -135,17 +135,23 @@ class WeakPoint:
     quadrant: str
     low_share: float | None
     stability: float
+    #: Masked comments of respondents who rated this indicator low (--verbatims).
+    verbatims: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rank": self.rank, "id": self.id, "name": self.name, "score": _num(self.score), "importance": self.importance,
-                "target": self.target, "loss": _num(self.loss), "quadrant": self.quadrant, "low_share": _num(self.low_share),
-                "stability": _num(self.stability)}
+        d = {"rank": self.rank, "id": self.id, "name": self.name, "score": _num(self.score), "importance": self.importance,
+             "target": self.target, "loss": _num(self.loss), "quadrant": self.quadrant, "low_share": _num(self.low_share),
+             "stability": _num(self.stability)}
+        if self.verbatims:
+            d["verbatims"] = list(self.verbatims)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> WeakPoint:
         return cls(int(d["rank"]), d["id"], d.get("name", d["id"]), _fnum(d.get("score")), float(d["importance"]),
                    float(d["target"]), _fnum(d.get("loss")), d.get("quadrant", ""),
-                   None if d.get("low_share") is None else float(d["low_share"]), _fnum(d.get("stability")))
+                   None if d.get("low_share") is None else float(d["low_share"]), _fnum(d.get("stability")),
+                   tuple(d.get("verbatims", ())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ import numpy as np
 
 from csi.bootstrap import bootstrap_kind, percentile_ci, replicate_sums
 from csi.model import DATA_METHODS, Group, Item, Model, walk
-from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup
+from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup, WeakPoint
 from csi.survey.prepare import Responses
 from csi.weakpoints import rank_weak_points
 from csi.weighting import GroupWeights, group_weights
@@ -69,6 +69,8 @@ class ScoreOptions:
     min_group: int = 5
     #: Re-estimate data-driven weights inside every bootstrap replicate (SmartPLS-style intervals).
     bootstrap_weights: bool = False
+    #: Up to this many masked comments per weak point, from respondents who rated it low.
+    verbatims: int = 0
 
 
 def effective_n(weights: np.ndarray) -> float:
@@ -312,6 +314,8 @@ def score(
     importance = np.array([tree.global_[item.id] for item in model.items])
     targets = np.array([options.target if options.target is not None else item.target for item in model.items])
     weak = rank_weak_points(model.items, fit.item, importance, targets, fit.low_share, fit.item_reps, options.top)
+    if options.verbatims > 0 and responses.comments:
+        weak = _with_verbatims(weak, model, responses, options.verbatims)
 
     outcome = None
     if fit.outcome is not None and fit.outcome_reps is not None:
@@ -353,6 +357,29 @@ def score(
     return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
                   manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
                   warnings=tuple(warnings))
+
+
+def _with_verbatims(weak: Sequence[WeakPoint], model: Model, responses: Responses, k: int) -> list[WeakPoint]:
+    """Attach up to ``k`` masked comments to each weak point, from respondents who rated it in
+    the bottom two boxes (rescaled ≤ 25), in the order of the export's rows."""
+    import dataclasses
+
+    from csi.privacy import mask_text
+
+    index = {item.id: j for j, item in enumerate(model.items)}
+    texts = list(responses.comments.values())
+    out = []
+    for wp in weak:
+        low = responses.values[:, index[wp.id]] <= 25.0
+        quotes: list[str] = []
+        for i in np.flatnonzero(low):
+            said = " / ".join(str(t[i]) for t in texts if str(t[i]))
+            if said:
+                quotes.append(mask_text(said))
+            if len(quotes) >= k:
+                break
+        out.append(dataclasses.replace(wp, verbatims=tuple(quotes)))
+    return out
 
 
 def _plain(value: object) -> object:

@@ -150,6 +150,9 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         for wp in result.weak_points:
             lines.append(f"| {wp.rank} | {_md(wp.name)} | {fmt(wp.score)} | {fmt(wp.target, 0)} | {fmt(wp.loss, 2)} | "
                          f"{quadrant_text(wp.quadrant, lang)} | {fmt((wp.low_share or 0) * 100, 0)}% | {fmt(wp.stability * 100, 0)}% |")
+        for wp in result.weak_points:
+            if wp.verbatims:
+                lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
     lines += ["", f"## {text('quality', lang)}", ""] + [f"- {q}" for q in quality_lines(result, lang)]
     for seg in result.segments:
         lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",

@@ -98,6 +98,11 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
             wt.add_row(str(wp.rank), wp.name, fmt(wp.score), fmt(wp.target, 0), Text(fmt(wp.loss, 2), style="bold"),
                        quadrant_text(wp.quadrant, lang), f"{fmt((wp.low_share or 0) * 100, 0)}%", f"{fmt(wp.stability * 100, 0)}%")
         console.print(wt)
+        for wp in result.weak_points:
+            if wp.verbatims:
+                console.print(Text(f"  {wp.rank}. {wp.name}", style="bold"))
+                for quote in wp.verbatims:
+                    console.print(Text(f"     “{quote}”", style="italic"))
 
     for seg in result.segments:
         console.print()

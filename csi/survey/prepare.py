@@ -36,6 +36,9 @@ __all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "me
 #: How many example rows an invalid-cell summary keeps per column.
 EXAMPLE_ROWS = 5
 EXCLUSION_REASONS = ("empty", "incomplete", "speeder", "duplicate")
+#: Open-text answers that say there is nothing to say (compared in lower case).
+NO_COMMENT = frozenset({"无", "没有", "暂无", "无意见", "没有意见", "暂无意见", "无建议", "没有建议", "暂无建议", "无意见或建议",
+                        "none", "no", "n/a", "na", "nil", "-", "/", "—", "无。", "没有。"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ class Responses:
     segments: dict[str, np.ndarray] = field(default_factory=dict)
     #: How respondent weights were made: column, raking (convergence, design effect), or nothing.
     weighting: dict[str, object] = field(default_factory=dict)
+    #: Open-text answers of the model's comment columns, "" where none (not yet masked).
+    comments: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -90,7 +95,8 @@ class Responses:
         """The respondents where ``mask`` is true (quality counts refer to the whole file)."""
         return Responses(self.values[mask], self.item_ids, self.columns, self.rows[mask], self.quality,
                          None if self.weights is None else self.weights[mask],
-                         {k: v[mask] for k, v in self.segments.items()}, self.weighting)
+                         {k: v[mask] for k, v in self.segments.items()}, self.weighting,
+                         {k: v[mask] for k, v in self.comments.items()})
 
 
 def rescale(x: np.ndarray, scale: Scale, reverse: bool = False) -> np.ndarray:
@@ -244,6 +250,12 @@ def prepare(
     if weight_header is not None:
         weights = _respondent_weights(table, weight_header)
 
+    comment_columns: dict[str, str] = {}
+    for name in model.comments:
+        try:
+            comment_columns[name] = find_column(table, column=name, what=f"comments {name!r}")
+        except DataError as e:
+            raise DataError(e.issues) from None
     margin_columns: list[str] = []
     for column, _ in model.margins:
         try:
@@ -262,8 +274,14 @@ def prepare(
     kept_weights = None if weights is None else weights[keep]
     if model.margins:
         kept_weights, weighting = _rake(table, model, margin_columns, keep, kept_weights)
+    comments = {}
+    for name, col in comment_columns.items():
+        text = frame[col].astype("string").str.strip().fillna("")
+        nothing = {*table.missing_codes, *NO_COMMENT}
+        text = text.where(~text.str.lower().isin(list(nothing)), "")
+        comments[name] = text.to_numpy(dtype=object)[keep]
     return Responses(values[keep], tuple(i.id for i in items), tuple(columns), rows[keep], quality,
-                     kept_weights, segments, weighting)
+                     kept_weights, segments, weighting, comments)
 
 
 def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
