@@ -243,7 +243,7 @@ def validate(
         table = read_survey(data, sheet=_sheet(sheet), preset=preset)
         out.print(f"✓ {table.path}: sheet {table.sheet!r}, preset {table.preset}, {len(table.frame)} rows, "
                   f"{len(table.frame.columns)} columns", markup=False)
-        mapping = RichTable("node", "column", "letter", "answers", "invalid", show_edge=False, header_style="bold")
+        mapping = RichTable("node", "column", "letter", "answers", "unmatched answers", show_edge=False, header_style="bold")
         used: set[str] = set()
         for item in m.all_items:
             try:
@@ -257,8 +257,24 @@ def validate(
             answered = int((raw == raw).sum())
             if bad.any():
                 problems += 1
-            mapping.add_row(item.id, col, table.letter(col), str(answered), str(int(bad.sum())) if bad.any() else "")
+            unmatched = ""
+            if bad.any():
+                seen = list(dict.fromkeys(str(v) for v in table.frame[col][bad]))
+                unmatched = f"{int(bad.sum())}: " + ", ".join(repr(v) for v in seen[:4]) + (" …" if len(seen) > 4 else "")
+            mapping.add_row(item.id, col, table.letter(col), str(answered), unmatched)
         out.print(mapping)
+        roles = [("segment", m.segments), ("comments", m.comments), ("population margin", tuple(c for c, _ in m.margins)),
+                 ("duplicate key", m.quality.duplicate_by)]
+        for role, names in roles:
+            for name in names:
+                try:
+                    col = find_column(table, column=name)
+                except DataError as e:
+                    problems += 1
+                    out.print(f"✗ {role} {name!r}: {e.issues[0].message}", markup=False)
+                    continue
+                used.add(col)
+                out.print(f"  {role} {name!r} → {col} ({table.letter(col)})", markup=False)
         meta = {table.id_column, table.submitted_column, table.duration_column, *table.pii_columns}
         pii = [c for c in table.frame.columns if c in table.pii_columns or _is_listed(table, c, m.pii)]
         others = [c for c in table.frame.columns if c not in used and c not in meta and c not in pii]
