@@ -36,7 +36,7 @@ ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
 PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx or plain (default: detected from the header).", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Format for stdout: table, json, csv or md.")]
-OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write a report; the format follows the suffix (.json .csv .md). Repeatable.", show_default=False)]
+OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write a report; the format follows the suffix: .json .csv .md, .xlsx (workbook with charts), .html (one self-contained page). Repeatable.", show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
@@ -46,7 +46,7 @@ PolicyOpt = Annotated[str | None, typer.Option("--policy", help="Missing answers
 LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: zh or en (default: the model's).", show_default=False)]
 
 STDOUT_FORMATS = ("table", "json", "csv", "md")
-FILE_FORMATS = ("json", "csv", "md")
+FILE_FORMATS = ("json", "csv", "md", "xlsx", "html")
 
 
 def _version(value: bool) -> None:
@@ -85,7 +85,7 @@ def _check_lang(lang: str | None) -> None:
         raise typer.BadParameter("use zh or en", param_hint="--lang")
 
 
-def _write_outputs(outputs: list[Path], renderers: dict[str, Callable[[], str]], inputs: list[Path], mkdir: bool) -> None:
+def _write_outputs(outputs: list[Path], renderers: dict[str, Callable[[], str | bytes]], inputs: list[Path], mkdir: bool) -> None:
     from csi.report.write import atomic_write, check_output, format_for
 
     # check every destination before writing any, so a bad second path leaves nothing half done
@@ -134,6 +134,8 @@ def score(
     _check_lang(lang)
     with _errors(debug):
         from csi.api import resolve_model, score_table
+        from csi.report.excel import to_xlsx
+        from csi.report.html import to_html
         from csi.report.tables import to_csv, to_json, to_markdown
         from csi.report.write import atomic_write, check_output
         from csi.scoring import ScoreOptions
@@ -150,7 +152,8 @@ def score(
         if exclusions is not None:
             check_output(exclusions, inputs, mkdir=mkdir)
         result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column)
-        renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang)}
+        renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang),
+                     "xlsx": lambda: to_xlsx(result, lang), "html": lambda: to_html(result, lang)}
         _write_outputs(outputs, renderers, inputs, mkdir)
         if exclusions is not None:
             atomic_write(exclusions, _exclusions_csv(responses))
@@ -330,6 +333,11 @@ app.command()(compare)
 from csi.cli_weights import weights  # noqa: E402
 
 app.command()(weights)
+
+from csi.cli_field import sample_size, template  # noqa: E402
+
+app.command("sample-size")(sample_size)
+app.command()(template)
 
 
 def main() -> None:
