@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 
 from csi.errors import DataError, Issue
-from csi.result import Estimate, Result
+from csi.result import Estimate, Result, _fnum, _num
 from csi.stats import holm
 
 __all__ = [
@@ -85,17 +85,7 @@ SCHEMA = "csi.comparison/1"
 OVERALL_ID = "overall"
 
 
-# ------------------------------------------------------------------ JSON helpers
-def _num(x: Any) -> float | None:
-    """JSON has no NaN: missing numbers become null."""
-    if x is None:
-        return None
-    x = float(x)
-    return None if math.isnan(x) else x
-
-
-def _fnum(x: Any) -> float:
-    return math.nan if x is None else float(x)
+# ------------------------------------------------------------------ JSON helpers: shared with result.py
 
 
 def _pair(x: Any) -> tuple[float, float]:

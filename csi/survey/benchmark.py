@@ -41,6 +41,7 @@ from typing import Any
 
 from csi.compare import Benchmark, BenchmarkScore
 from csi.errors import DataError, InputError, Issue
+from csi.model import _number
 
 __all__ = ["Benchmark", "BenchmarkScore", "read_benchmark", "parse_benchmark_yaml", "parse_benchmark_csv", "MAX_BENCHMARK_BYTES"]
 
@@ -97,18 +98,6 @@ def _decode(data: bytes, shown: str) -> str:
             continue
     raise InputError(Issue("benchmark-encoding", "is neither UTF-8 nor GB18030 text; save it as UTF-8", file=shown))
 
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _check_score(value: Any, what: str, problems: list[Issue], **where: Any) -> float | None:
