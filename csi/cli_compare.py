@@ -82,6 +82,8 @@ def compare(
         from csi import __version__
         from csi.compare import compare_results
         from csi.report.compare_report import render_comparison, to_csv, to_json, to_markdown
+        from csi.report.excel import comparison_to_xlsx
+        from csi.report.html import comparison_to_html
         from csi.survey.benchmark import read_benchmark
 
         bench = read_benchmark(benchmark) if benchmark is not None else None
@@ -100,7 +102,8 @@ def compare(
                                      benchmark=bench, by=by, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any,
                                      manifest=manifest)
         renderers = {"json": lambda: to_json(comparison), "csv": lambda: to_csv(comparison),
-                     "md": lambda: to_markdown(comparison, lang)}
+                     "md": lambda: to_markdown(comparison, lang),
+                     "xlsx": lambda: comparison_to_xlsx(comparison, lang), "html": lambda: comparison_to_html(comparison, lang)}
         sources = [*inputs, *([model] if model else []), *([benchmark] if benchmark else [])]
         _write_outputs(list(output or []), renderers, sources, mkdir)
         if not quiet or comparison.alerts:
