@@ -8,7 +8,6 @@ on unscaled data).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -411,21 +410,17 @@ def test_invalid_data(ecsi):
         pls_path({"IMAG": b["IMAG"], "SAT": b["SAT"][:10]}, [("IMAG", "SAT")])
 
 
-def test_fifty_thousand_respondents_are_fast():
-    """50 000 respondents × 6 blocks of 4–5 items (27 items): well under 0.3 s (best of 5)."""
+def test_fifty_thousand_respondents_converge():
+    """50 000 respondents × 6 blocks of 4–5 items (27 items) fit and converge; how fast is
+    measured in benchmarks/bench_pls.py, not asserted here."""
     rng = np.random.default_rng(7)
     n, sizes = 50_000, (4, 5, 4, 5, 4, 5)
     lv = rng.normal(size=(n, 6))
     lv[:, 5] = lv[:, :5] @ np.array([0.3, 0.2, 0.2, 0.1, 0.1]) + 0.5 * lv[:, 5]
     data = {f"D{i}": np.clip(np.round(50 + 15 * (lv[:, [i]] + 0.7 * rng.normal(size=(n, k)))), 0, 100) for i, k in enumerate(sizes)}
-    paths = [(f"D{i}", "D5") for i in range(5)]
-    best = np.inf
-    for _ in range(5):
-        start = time.perf_counter()
-        r = pls_path(data, paths)
-        best = min(best, time.perf_counter() - start)
+    r = pls_path(data, [(f"D{i}", "D5") for i in range(5)])
     assert r.converged and r.n == n
-    assert best < 0.3
+    assert all(0 < r.path(f"D{i}", "D5") for i in range(5)) and 0 < r.r2["D5"] < 1
 
 
 # --------------------------------------------------------------------------- the registry adapter
