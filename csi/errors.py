@@ -13,6 +13,7 @@ and a stable kebab-case ``code`` that tests and scripts can rely on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -68,13 +69,21 @@ class Issue:
             if self.letter:
                 col += f" ({self.letter})"
             parts.append(col)
+        elif self.letter:
+            parts.append(f"column {self.letter}")
         if self.path:
             parts.append(self.path)
         return ", ".join(parts)
 
     def __str__(self) -> str:
+        r"""One paragraph: where, then what and how to fix it (line breaks in the message are folded).
+
+        >>> str(Issue("x", "first line\n  second", file="a.csv", letter="C"))
+        'a.csv, column C: first line second'
+        """
         where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        message = re.sub(r"\s*\n\s*", " ", self.message) if "\n" in self.message else self.message
+        return f"{where}: {message}" if where else message
 
 
 class CsiError(Exception):

@@ -276,30 +276,54 @@ class _Seq(list):
     item_lines: list
 
 
+#: Deepest nesting of mappings and lists in a model file; a real model is a dozen levels deep.
+#: PyYAML composes and constructs recursively, so a deeper file would hit Python's recursion limit.
+MAX_YAML_DEPTH = 64
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    pass
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys and keeps line numbers."""
+    """Safe loader that refuses duplicate keys, bounds nesting and keeps line numbers."""
 
     def __init__(self, stream: str, file: str) -> None:
         super().__init__(stream)
         self.file = file
         self.duplicates: list[Issue] = []
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                raise _TooDeep(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Map:  # type: ignore[override]
+        own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
         self.flatten_mapping(node)
+        merged = len(node.value) - own  # "<<: *base" pairs come first; the mapping's own keys may override them
         out = _Map()
         out.line = node.start_mark.line + 1
         out.key_lines = {}
-        for key_node, value_node in node.value:
+        seen: set = set()
+        for i, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
             line = key_node.start_mark.line + 1
-            if key in out:
+            if i >= merged and key in seen:
                 self.duplicates.append(Issue(
                     "yaml-duplicate-key",
                     f"key {key!r} appears twice in one mapping (first on line {out.key_lines[key]}); "
                     "YAML keeps only the last one, so remove one of them",
                     file=self.file, line=line))
+            if i >= merged:
+                seen.add(key)
             out[key] = self.construct_object(value_node, deep=True)
             out.key_lines[key] = line
         return out
@@ -323,11 +347,24 @@ def _parse_yaml(text: str, file: str) -> Any:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
-        what = (e.problem or e.context or "syntax error").strip()
-        hint = ""
-        if "\t" in what or "'\\t'" in what or "tab" in what.lower():
-            hint = "; indent with spaces, YAML does not allow tabs"
-        raise ModelError(Issue("yaml-syntax", f"YAML syntax error{col}: {what}{hint}", file=file, line=line)) from None
+        at = f" (column {mark.column + 1})" if mark else ""
+        what = " ".join((e.problem or e.context or "syntax error").split())
+        code, message = "yaml-syntax", f"YAML syntax error{col}: {what}"
+        if isinstance(e, _TooDeep):
+            code, message = "model-too-deep", f"mappings and lists are {what}{at}; a model is a tree a few levels deep"
+        elif "could not determine a constructor for the tag" in what:
+            tag = what.rpartition("tag ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
+            code, message = "yaml-tag", (f"the tag {tag}{at} is not allowed: a model holds only mappings, lists, text, "
+                                         "numbers and true/false")
+        elif "recursive" in what:
+            code, message = "yaml-recursive-alias", (f"an alias{at} points into the mapping or list that holds it; "
+                                                     "aliases (*name) may repeat a node but not loop back into it")
+        elif "\t" in what or "'\\t'" in what:
+            message += "; indent with spaces, YAML does not allow tabs"
+        raise ModelError(Issue(code, message, file=file, line=line)) from None
+    except RecursionError:  # the depth bound above keeps this from happening; never a traceback
+        raise ModelError(Issue("model-too-deep", "mappings and lists are nested too deep; a model is a tree a few "
+                               "levels deep", file=file)) from None
     except yaml.YAMLError as e:
         raise ModelError(Issue("yaml-syntax", f"YAML syntax error: {e}", file=file)) from None
     finally:
@@ -700,6 +737,9 @@ class _Builder:
         if item_type not in ITEM_TYPES:
             self.problem("bad-type", f"unknown item type {item_type!r}; valid: {', '.join(ITEM_TYPES)}", _join(path, "type"), raw, "type")
             item_type = "rating"
+        elif item_type == "nps" and forced_type is None:
+            self.problem("nps-in-index", "an NPS question is reported beside the index, not inside it: declare it at the top "
+                         "of the file as nps: {id: …, name: …, column: …}", _join(path, "type"), raw, "type")
         scale = self.scale(raw, path, inherited["scale"])
         labels = self.labels(raw, path, inherited["labels"])
         if item_type == "nps":

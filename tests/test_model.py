@@ -172,3 +172,7 @@ def test_population_and_quality():
     m = load_model_text("population: {size: 1200}\nquality: {min_duration: 60, duplicate_by: [手机]}\nchildren: [{id: a, column: A}]")
     assert m.population == 1200 and m.quality.min_duration == 60 and m.quality.duplicate_by == ("手机",)
     assert [c for _, _, c in errors("quality: {min_answered: 2}\nchildren: [{id: a, column: A}]")] == ["out-of-range"]
+
+
+def test_an_nps_item_inside_the_index_is_pointed_to_the_nps_key():
+    assert [c for _, _, c in errors("children: [{id: a, column: A}, {id: r, column: R, type: nps}]")] == ["nps-in-index"]

@@ -60,11 +60,19 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = (), mkdir: boo
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+
+    The temporary file is created beside ``path`` (a rename is atomic only within one file
+    system), flushed to disk, given the permissions the destination has or would get, and
+    renamed over it. Whatever goes wrong before the rename — a full disk, a crash of the
+    renderer, Ctrl+C — the temporary file is removed and the previous ``path`` is untouched.
+    An ``OSError`` becomes :class:`OutputError` ``output-unwritable``.
+    """
     p = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
@@ -76,11 +84,30 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
+        tmp = None
+        _sync_directory(p.parent)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
         if isinstance(e, OSError):
             raise OutputError(Issue("output-unwritable", f"cannot write: {e.strerror or e}", file=str(p))) from None
         raise
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a file system that cannot is not an error."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

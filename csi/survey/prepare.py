@@ -20,6 +20,7 @@ an error under ``strict``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,9 +30,11 @@ import pandas as pd
 
 from csi.errors import DataError, Issue
 from csi.model import Item, Model, Scale
-from csi.survey.read import Table, durations_seconds, find_column
+from csi.privacy import mask_text
+from csi.survey.read import Table, durations_seconds, find_column, question_number, question_stem
 
-__all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column"]
+__all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column", "shown_cell",
+           "pii_columns"]
 
 #: How many example rows an invalid-cell summary keeps per column.
 EXAMPLE_ROWS = 5
@@ -164,6 +167,43 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def shown_cell(value: object, limit: int = 40) -> str:
+    """A cell as messages and reports may quote it: e-mail addresses, IP addresses, phone
+    and ID numbers masked (a respondent may type one into any box), long text cut.
+
+    >>> shown_cell("很好"), shown_cell(6.0), shown_cell("13800138000"), shown_cell("a@b.cn 5分"), shown_cell("2026-05-04 00:00:00")
+    ('很好', '6', '[电话]', '[邮箱] 5分', '2026-05-04 00:00:00')
+    >>> shown_cell("IP 203.0.113.7")
+    'IP [IP]'
+    """
+    text = _cell_text(value)
+    if not _DATE.match(text):  # a date is not a phone number
+        text = mask_text(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def pii_columns(table: Table, model: Model) -> dict[str, str]:
+    """The file's columns of personal data, each with why it is one.
+
+    The preset's (``来自IP``) and the model's ``pii:`` list, a name matching as a column
+    spec does — exact header, text after the question number, ``Q5`` — but every match
+    counts: an ambiguous name protects all the columns it could mean.
+    """
+    headers = [str(h) for h in table.frame.columns]
+    out = {h: f"the {table.preset} export's personal-data column" for h in table.pii_columns}
+    for name in model.pii:
+        wanted = name.strip()
+        number = int(wanted[1:]) if re.fullmatch(r"[Qq]\d+", wanted) else None
+        hits = [h for h in headers if h == wanted] or [
+            h for h in headers if question_stem(h) == wanted or (number is not None and question_number(h) == number)]
+        for h in hits:
+            out.setdefault(h, "listed under pii: in the model")
+    return out
+
+
 def _expected(item: Item) -> str:
     if item.type == "metric":
         return "a number (a measured value)"
@@ -186,8 +226,11 @@ def prepare(
     """Turn a read table into :class:`Responses` for ``model``.
 
     Every problem with the mapping of the model onto the file (a column missing or
-    ambiguous) is collected and raised as one :class:`~csi.errors.DataError`; so are all
-    invalid cells when ``strict``.
+    ambiguous, ``pii-column``: an item, ``--by``, ``--weight-column`` or ``comments:`` on a
+    column of personal data) is collected and raised as one :class:`~csi.errors.DataError`; then the
+    columns whose answers as a whole do not fit their item (``no-valid-answers``,
+    ``scale-mismatch``) with all invalid cells when ``strict`` (``invalid-answer``). Cell
+    values quoted in messages and reports have contact details masked.
     """
     items = model.all_items
     issues: list[Issue] = []
@@ -216,6 +259,30 @@ def prepare(
             weight_header = find_column(table, column=weight_column, what="--weight-column")
         except DataError as e:
             issues.extend(e.issues)
+    pii = pii_columns(table, model)
+    where = {"file": table.path, "sheet": table.sheet}
+    for item, col in zip(items, columns, strict=True):
+        if col in pii:
+            issues.append(Issue("pii-column", f"{item.path} ({item.id}) is bound to a column of personal data ({pii[col]}); "
+                                "nothing is scored from personal data: bind the item to another column",
+                                column=col, letter=table.letter(col), **where))
+    for name, col in seg_columns.items():
+        if col in pii:
+            issues.append(Issue("pii-column", f"--by {name}: a column of personal data ({pii[col]}); a breakdown by it "
+                                "would print its values in every report: choose another column",
+                                column=col, letter=table.letter(col), **where))
+    if weight_header is not None and weight_header in pii:
+        issues.append(Issue("pii-column", f"--weight-column: a column of personal data ({pii[weight_header]}); choose "
+                            "another column", column=weight_header, letter=table.letter(weight_header), **where))
+    for name in model.comments:
+        try:
+            col = find_column(table, column=name)
+        except DataError:
+            continue  # reported below, where the comment columns are read
+        if col in pii:
+            issues.append(Issue("pii-column", f"comments {name!r}: a column of personal data ({pii[col]}); --verbatims "
+                                "would quote it: list an open question there instead", column=col,
+                                letter=table.letter(col), **where))
     if issues:
         raise DataError(issues)
 
@@ -223,6 +290,7 @@ def prepare(
     n_rows = len(frame)
     values = np.empty((n_rows, len(items)), dtype=np.float64)
     invalid_cells: list[InvalidCells] = []
+    column_issues: list[Issue] = []
     strict_issues: list[Issue] = []
     for j, (item, col) in enumerate(zip(items, columns, strict=True)):
         raw, bad = convert_column(frame[col], item, table.missing_codes)
@@ -234,17 +302,21 @@ def prepare(
         if bad.any():
             where = np.flatnonzero(bad)
             letter = table.letter(col)
-            shown = [_cell_text(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
+            shown = [shown_cell(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
             invalid_cells.append(InvalidCells(item.id, col, letter, int(where.size),
                                               tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown)))
-            if strict:
+            problem = _unusable_column(table, item, col, raw, where)
+            if problem is not None:
+                column_issues.append(problem)
+            elif strict:
                 for i in where:
-                    cell = _cell_text(frame[col].iloc[i])
-                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {cell!r}",
+                    cell = shown_cell(frame[col].iloc[i])
+                    hint = "; Excel turns answers such as 5/4 into dates: enter them as text" if _DATE.match(cell) else ""
+                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {cell!r}{hint}",
                                                file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=col,
                                                letter=letter, value=cell))
-    if strict_issues:
-        raise DataError(strict_issues)
+    if column_issues or strict_issues:
+        raise DataError(column_issues + strict_issues)
 
     weights = None
     if weight_header is not None:
@@ -311,12 +383,49 @@ def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
     return r.weights, info
 
 
+def _unusable_column(table: Table, item: Item, col: str, raw: np.ndarray, bad_rows: np.ndarray) -> Issue | None:
+    """A column whose answers as a whole do not fit the item, even without ``strict``.
+
+    ``no-valid-answers``: answers were given but not one is usable (dates where ratings
+    belong, text in a measured column): the model is probably bound to the wrong column.
+    ``scale-mismatch``: at least 3 answers, and a fifth of all, are numbers outside the
+    item's scale: the question was asked on another scale (1–10 where the model says 1–5).
+    A stray typo stays an invalid answer, counted and reported, not an error.
+    """
+    letter = table.letter(col)
+    cells = table.frame[col].iloc[bad_rows]
+    first = table.row_number(int(bad_rows[0]))
+    example = shown_cell(cells.iloc[0])
+    where = {"file": table.path, "sheet": table.sheet, "row": first, "column": col, "letter": letter}
+    valid = int(np.count_nonzero(~np.isnan(raw)))
+    numbers = pd.to_numeric(_normalise_text(cells), errors="coerce").to_numpy(dtype=np.float64)
+    numbers = numbers[np.isfinite(numbers)]
+    given = valid + len(cells)
+    if item.type != "metric" and numbers.size >= 3 and numbers.size >= 0.2 * given:
+        low, high = min(item.scale.min, float(numbers.min())), max(item.scale.max, float(numbers.max()))
+        return Issue("scale-mismatch",
+                     f"{item.path} ({item.id}): {numbers.size} of its {given} answers are numbers outside the scale "
+                     f"{item.scale.min:g}–{item.scale.max:g} (from {float(numbers.min()):g} to {float(numbers.max()):g}, "
+                     f"first on row {first}); the question seems to use another scale: give the item "
+                     f"scale: {{min: {low:g}, max: {high:g}}} in the model, or check that it is bound to the right column",
+                     **where)
+    if valid == 0:
+        dates = sum(bool(_DATE.match(_cell_text(v))) for v in cells)
+        if dates * 2 >= len(cells):
+            what = f'dates or times (e.g. "{example}" on row {first}), not answers'
+        else:
+            what = f'{len(cells)} answer{"s" if len(cells) > 1 else ""} and not one is usable (e.g. "{example}" on row {first})'
+        return Issue("no-valid-answers", f"{item.path} ({item.id}): the column holds {what}; expected {_expected(item)}. "
+                     "Check that the model binds the right column (column: or match:)", **where)
+    return None
+
+
 def _respondent_weights(table: Table, header: str) -> np.ndarray:
     raw = pd.to_numeric(_normalise_text(table.frame[header]), errors="coerce").astype("float64").to_numpy()
     bad = ~(np.isfinite(raw) & (raw > 0))
     if bad.any():
         letter = table.letter(header)
-        raise DataError([Issue("invalid-weight", f"a respondent weight must be a number greater than 0, got {str(table.frame[header].iloc[i])!r}",
+        raise DataError([Issue("invalid-weight", f"a respondent weight must be a number greater than 0, got {shown_cell(table.frame[header].iloc[i])!r}",
                                file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=header, letter=letter)
                          for i in np.flatnonzero(bad)])
     return raw

@@ -12,7 +12,10 @@ same table whatever it was saved as:
   holding floats and strs.
 - A date or time cell reads as text ``"YYYY-MM-DD HH:MM:SS"`` (a time-only cell as
   ``"1899-12-31 HH:MM:SS"``, as Excel stores it), true/false as ``"true"``/``"false"``,
-  an error cell (``#N/A``) as missing.
+  an error cell as its text (``"#DIV/0!"``, ``"#N/A"``), and — in a sheet up to 16 MB — a
+  formula that was never calculated as ``"=FORMULA(…)"``: none of them is an answer, so each
+  is reported as an invalid one rather than passing for a blank. A formula Excel calculated
+  reads as its result.
 
 Why text first (measured on fastexcel 0.21): its per-column type guess, besides dropping
 text below the rows it samples, makes ``"N/A"``, ``"NA"``, ``"null"``, ``"None"``,
@@ -22,6 +25,13 @@ fastexcel rounds a number to 9 decimal places (1/3 → ``"0.333333333"``); a col
 any fractional number is therefore read a second time as floats (only then: ratings,
 codes and seconds are whole numbers), and every number is exact except that one within
 5e-10 of a whole number reads as that whole number.
+
+Before calamine reads an xlsx sheet, its size is checked (:func:`_xlsx_scan`): calamine
+allocates memory for every cell between the first and the last used one, so one stray value
+in XFD1048576 would ask for 550 GB and abort the process; such a sheet is refused with
+``sheet-too-large``. A header row that is not one — a title above it, merged header cells —
+is refused with the row it seems to be on. A CSV that mixes encodings, holds NUL bytes or
+leaves a quote open is refused with the line.
 
 Rows keep their spreadsheet numbers: frame row ``i`` is row ``first_row + i``; blank rows
 inside the data are kept (as all-missing rows), blank rows at the end are dropped. Columns
@@ -45,6 +55,7 @@ import logging
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +150,7 @@ class _Grid:
     header_row: int  # 1-based spreadsheet row of the header
     header_rows: int
     numbers: tuple[Any, ...] = ()  # per column: exact float64 values of its numeric cells, or None
+    merged: tuple[str, ...] = ()  # merged cell ranges of the sheet ("B1:D1")
 
 
 # ---------------------------------------------------------------- reading
@@ -159,11 +171,12 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     InputError
         The file cannot be read: ``file-not-found``, ``not-a-file``, ``file-unreadable``,
         ``unsupported-format``, ``wrong-format``, ``html-not-spreadsheet``,
-        ``corrupt-file``, ``encrypted-file``, ``bad-encoding``, ``empty-file``,
-        ``sheet-not-found``, ``no-sheets``, ``unknown-preset``.
+        ``corrupt-file``, ``encrypted-file``, ``bad-encoding``, ``mixed-encoding``,
+        ``nul-bytes``, ``unclosed-quote``, ``empty-file``, ``sheet-not-found``,
+        ``sheet-too-large``, ``no-sheets``, ``unknown-preset``.
     DataError
         It was read but cannot be used: ``no-data-rows``, ``duplicate-header``,
-        ``preset-mismatch``.
+        ``header-not-first-row``, ``merged-header``, ``preset-mismatch``.
     """
     shown = os.fspath(path)
     forced = get_preset(preset) if preset is not None else None
@@ -186,6 +199,7 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     if chosen.header_rows != grid.header_rows:  # a multi-row-header export, seen only now
         grid = load(chosen.header_rows)
         headers, keep = _headers(grid, shown, sheet_name)
+    _check_header_row(grid, keep, shown, sheet_name)
     if forced is not None:
         _check_preset(forced, headers, shown, sheet_name, grid.header_row)
 
@@ -280,6 +294,10 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         if "[Content_Types].xml" not in names and "mimetype" not in names:
             raise _fail("corrupt-file", "is a ZIP archive but not an xlsx or ods workbook", shown)
     elif data.startswith(_OLE2):
+        for stream, what in (("WordDocument", "a Word document"), ("PowerPoint Document", "a PowerPoint file")):
+            if stream.encode("utf-16-le") in data and "Workbook".encode("utf-16-le") not in data:
+                raise _fail("wrong-format", f"is {what} with a {suffix} name, not a spreadsheet; open the survey "
+                            "export itself (.xlsx, .xls or .csv)", shown)
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _fail("encrypted-file", "is password-protected; open it in Excel, remove the "
                         "password (File → Info → Protect Workbook → Encrypt with Password) and save "
@@ -308,7 +326,23 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         raise _fail("sheet-not-found", f"no sheet {sheet!r}; the sheets are (0-based index: name) "
                     f"{listing}{hint}", shown, value=sheet)
     name = sheets[index]
-    header_row = _xlsx_first_row(archive, name) if archive is not None and "xl/workbook.xml" in names else 1
+    part = _xlsx_sheet_part(archive, name) if archive is not None and "xl/workbook.xml" in names else None
+    header_row = _xlsx_first_row(archive, part)
+
+    def damaged(e: Exception) -> InputError:
+        return _fail("corrupt-file", f"the sheet's data is damaged ({e}); re-download the export or open and "
+                     "re-save it in Excel", shown, sheet=name)
+
+    uncalculated: dict[tuple[int, int], str] = {}
+    if archive is not None and part is not None:
+        # A workbook Excel calculated has a calcChain; one a program wrote may hold bare
+        # formulas. Looking for them costs a pass over the sheet, so only small sheets get it.
+        formulas = "xl/calcChain.xml" not in names and archive.getinfo(part).file_size <= _FORMULA_SCAN_BYTES
+        try:
+            extent, uncalculated = _xlsx_scan(archive, part, formulas)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+            raise damaged(e) from e
+        _check_extent(extent, shown, name)
 
     def load(header_rows: int) -> _Grid:
         # Every cell as text, in one pass: fastexcel's type guessing would turn "N/A",
@@ -318,12 +352,16 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         try:
             sheet_ = reader.load_sheet(index, dtypes="string", **options)
             columns = sheet_.selected_columns
-            arrow = sheet_.to_arrow()
+            arrow, errors = sheet_.to_arrow_with_errors()
         except fastexcel.FastExcelError as e:
             raise _calamine_error(e, shown, name) from e
         if not columns:
             raise _fail("empty-file", "the sheet is empty" + _other_sheets(sheets, name), shown, sheet=name)
         texts = [arrow.column(i) for i in range(arrow.num_columns)]
+        if errors is not None and header_rows == 1:  # (fastexcel shifts their rows when it skips rows)
+            texts = _with_cell_errors(texts, errors)
+        if uncalculated:
+            texts = _with_formulas(texts, [c.absolute_index for c in columns], header_row + header_rows, uncalculated)
         numbers: list[Any] = [None] * len(texts)
         # As text, a number is rounded to 9 decimal places (1/3 → "0.333333333"). Columns
         # with a fractional number are read again as floats, so every value is exact; an
@@ -338,8 +376,15 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
             if exact.num_rows == arrow.num_rows:  # same sheet, same rows; anything else keeps the text
                 for j, i in enumerate(fractional):
                     numbers[i] = exact.column(j)
-        return _Grid(_workbook_headers(reader, index, columns), tuple(c.absolute_index for c in columns),
-                     tuple(texts), header_row, header_rows, tuple(numbers))
+        names = _workbook_headers(reader, index, columns)
+        merged: tuple[str, ...] = ()
+        if archive is not None and part is not None and None in names:  # blank header cells: merged?
+            try:
+                merged = _xlsx_merged(archive, part)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+                raise damaged(e) from e
+        return _Grid(names, tuple(c.absolute_index for c in columns), tuple(texts), header_row, header_rows,
+                     tuple(numbers), merged)
 
     return load, name, sheets
 
@@ -387,11 +432,8 @@ def _calamine_error(e: Exception, shown: str, sheet: str | None = None) -> Input
                  "or open and re-save it in Excel", shown, sheet=sheet)
 
 
-def _xlsx_first_row(archive: zipfile.ZipFile, sheet: str) -> int:
-    """1-based row of the first non-empty cell of an xlsx sheet (calamine starts there).
-
-    Reads only the workbook index and the start of the sheet. Falls back to 1.
-    """
+def _xlsx_sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The ZIP member holding an xlsx sheet's XML (``xl/worksheets/sheet1.xml``), or None."""
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
     try:
@@ -399,7 +441,22 @@ def _xlsx_first_row(archive: zipfile.ZipFile, sheet: str) -> int:
         rid = next(s.get(rel + "id") for s in book.iter(main + "sheet") if s.get("name") == sheet)
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    except (KeyError, StopIteration, ElementTree.ParseError, ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        return None
+    if not target:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return part if part in archive.namelist() else None
+
+
+def _xlsx_first_row(archive: zipfile.ZipFile, part: str | None) -> int:
+    """1-based row of the first non-empty cell of an xlsx sheet (calamine starts there).
+
+    Reads only the start of the sheet. Falls back to 1.
+    """
+    if part is None:
+        return 1
+    try:
         row = 0
         with archive.open(part) as stream:
             for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -413,15 +470,282 @@ def _xlsx_first_row(archive: zipfile.ZipFile, sheet: str) -> int:
                             return max(row, 1)
                 elif event == "end" and tag == "sheetData":
                     break
-    except (KeyError, StopIteration, ElementTree.ParseError, ValueError, zipfile.BadZipFile, OSError):
-        pass
+    except (KeyError, ElementTree.ParseError, ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        pass  # calamine will say what is wrong with it
     return 1
+
+
+# ---------------------------------------------------------------- xlsx sheet size
+
+#: The most cells a worksheet may span, from its first to its last used row and column.
+#: calamine (fastexcel 0.21) allocates 32 bytes for every cell of that rectangle, filled or
+#: not, and aborts the whole process when the allocation fails: a single stray value in
+#: XFD1048576 asks for 550 GB. 50 million cells are 1.6 GB.
+MAX_SHEET_CELLS = 50_000_000
+_SCAN_CHUNK = 1 << 22
+#: Sheets up to this size (uncompressed XML, about 15 000 rows × 40 columns) are searched
+#: for formulas without a stored result; it costs about 30 ms there.
+_FORMULA_SCAN_BYTES = 16 << 20
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]+)(?::([A-Z]{1,3})([0-9]+))?"')
+# calamine's names of the error values, and how Excel shows them
+_CELL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Extent:
+    """How far an xlsx worksheet's used cells reach.
+
+    ``bound`` × ``columns`` bounds the rectangle calamine would allocate: ``columns`` is the
+    last used column, ``last_row`` the last used row seen and ``bound`` at most 10 % above
+    the true last row. ``far`` says which cells set them.
+    """
+
+    bound: int
+    last_row: int
+    columns: int
+    far: tuple[str, ...] = ()
+
+
+def _column_number(letters: bytes | str) -> int:
+    """1-based column of spreadsheet letters: ``A`` → 1, ``XFD`` → 16384."""
+    n = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _greater_letters(column: int) -> bytes:
+    """A regex for column letters after ``column`` (1-based; 0: any letters)."""
+    if column == 0:
+        return b"[A-Z]"
+    s = column_letter(column - 1).encode()
+    alternatives = [b"[A-Z]{%d,}" % (len(s) + 1)]
+    for i in range(len(s)):
+        if s[i] != ord("Z"):
+            alternatives.append(s[:i] + b"[" + bytes([s[i] + 1]) + b"-Z]" + b"[A-Z]" * (len(s) - i - 1))
+    return b"(?:" + b"|".join(alternatives) + b")"
+
+
+def _greater_rows(row: int) -> tuple[bytes, int]:
+    """A regex for row numbers past ``row``'s bucket, and the bucket's last row.
+
+    A bucket is the numbers sharing ``row``'s length and first two digits (100000–109999),
+    so a sheet read top to bottom matches a few hundred times, not once a row.
+    """
+    if row == 0:
+        return b"[1-9][0-9]*", 0
+    s = str(row).encode()
+    lead = s[:2]
+    alternatives = [b"[1-9][0-9]{%d,}" % len(s)]
+    for i in range(len(lead)):
+        if lead[i] != ord("9"):
+            alternatives.append(lead[:i] + b"[" + bytes([lead[i] + 1]) + b"-9]" + b"[0-9]" * (len(s) - i - 1))
+    return b"(?:" + b"|".join(alternatives) + b")", (int(lead) + 1) * 10 ** (len(s) - len(lead)) - 1
+
+
+def _extent_pattern(column: int, row: int) -> tuple[re.Pattern[bytes], int]:
+    """A cell reference past the last column, or a row number past the last row's bucket."""
+    rows, last = _greater_rows(row)
+    return re.compile(rb'r="(?:(' + _greater_letters(column) + rb")[0-9]|(" + rows + rb')")'), last
+
+
+def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> tuple[_Extent, dict[tuple[int, int], str]]:
+    """How far a worksheet reaches, checked before calamine reads it (it cannot be stopped
+    once it allocates), and — when ``formulas`` — its formulas that were never calculated.
+
+    The ``<dimension ref="A1:AN4001"/>`` that Excel, WPS and openpyxl write at the top of a
+    sheet is taken at its word when it is within :data:`MAX_SHEET_CELLS`: reading it costs
+    nothing. A sheet without one (openpyxl's write-only mode) or with a larger one is
+    scanned: one decompression and a regular expression that matches only references past
+    the furthest seen so far (about 0.4 s for 100 000 rows × 40 columns of inline text).
+    Cells that hold only formatting (``<c r="XFD1048576" s="1"/>``) do not count: calamine
+    skips them. Limits: a sheet that declares a small dimension but holds cells outside it,
+    or cells whose references disagree with their rows, is not caught — Excel writes neither.
+
+    A formula cell without a stored result (``<c r="B3"><f>AVERAGE(B2:B2)</f></c>``, as
+    written by a program that never calculated it) reads as empty; its formula is returned,
+    by (row, 0-based column), so that it is reported instead of passing for a blank (only
+    for sheets up to ``_FORMULA_SCAN_BYTES``: a formula in a larger one still reads as blank).
+    """
+    with archive.open(part) as stream:
+        dimension = _DIMENSION.search(stream.read(65536))
+    if dimension and dimension.group(3):
+        first_col, first_row, last_col, last_row = dimension.groups()
+        rows = int(last_row) - int(first_row) + 1
+        columns = _column_number(last_col) - _column_number(first_col) + 1
+        if 0 < rows and 0 < columns and rows * columns <= MAX_SHEET_CELLS:
+            uncalculated = _scan_sheet(archive, part, None, formulas)[1] if formulas else {}
+            return _Extent(int(last_row), int(last_row), _column_number(last_col)), uncalculated
+    # Small sheets never come near the limit: references inside the first 52 columns and
+    # 9 999 rows are not even looked at, so a normal export costs one pass without a match.
+    extent, uncalculated = _scan_sheet(archive, part, (52, 9999), formulas)
+    assert extent is not None
+    if extent.bound * extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
+        extent = _scan_sheet(archive, part, (0, 0), False)[0]
+        assert extent is not None
+    return extent, uncalculated
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | None,
+                formulas: bool) -> tuple[_Extent | None, dict[tuple[int, int], str]]:
+    """One streaming pass: the extent (when ``floors`` are given) and uncalculated formulas."""
+    column = row = 0
+    far_column = far_row = ""
+    column_floor, row_floor = floors or (0, 0)
+    pattern, last = _extent_pattern(column_floor, row_floor)
+    uncalculated: dict[tuple[int, int], str] = {}
+    with archive.open(part) as stream:
+        data = stream.read(_SCAN_CHUNK)
+        root = re.search(rb"<(\w+:)?worksheet\b", data)
+        prefix = root.group(1) or b"" if root else b""
+        row_end, cell_open, cell_end = b"</" + prefix + b"row>", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
+        formula, value = b"<" + prefix + b"f", b"<" + prefix + b"v>"
+        has_value = (value, b"<" + prefix + b"is>")
+        tail = b""
+        while True:
+            buf = tail + data
+            if data:  # whole rows only; the rest waits for the next chunk
+                cut = buf.rfind(row_end)
+                cut = cut + len(row_end) if cut >= 0 else 0
+            else:
+                cut = len(buf)
+            body, tail = buf[:cut], buf[cut:]
+            position = 0
+            while floors is not None and (match := pattern.search(body, position)):
+                position = match.end()
+                close = body.find(b">", position)
+                if close > 0 and body[close - 1] == ord("/"):
+                    continue  # an empty cell or row, there for its formatting
+                if match.group(2) is not None:  # a row counts when a cell in it has a value
+                    end = body.find(row_end, close)
+                    inside = body[close:end if end >= 0 else len(body)]
+                    if not any(v in inside for v in has_value):
+                        continue
+                    if int(match.group(2)) > row:
+                        row, far_row = int(match.group(2)), f"a value in row {int(match.group(2))}"
+                else:
+                    ref = re.match(rb"([A-Z]+)([0-9]+)", body[match.start() + 3:match.start() + 16])
+                    if ref is None:
+                        continue
+                    cell = ref.group(0).decode()
+                    if _column_number(ref.group(1)) > column:
+                        column, far_column = _column_number(ref.group(1)), f"a value in {cell}"
+                    if int(ref.group(2)) >= row:
+                        row, far_row = int(ref.group(2)), f"a value in {cell}"
+                pattern, last = _extent_pattern(max(column, column_floor), max(row, row_floor))
+            at = body.find(formula) if formulas else -1
+            while at >= 0:
+                stop = body.find(cell_end, at)
+                stop = len(body) if stop < 0 else stop
+                if body[at + len(formula):at + len(formula) + 1] in (b">", b" ", b"/") and value not in body[at:stop]:
+                    start = body.rfind(cell_open, 0, at)
+                    ref = re.search(rb'\sr="([A-Z]{1,3})([0-9]+)"', body[start:body.find(b">", start) + 1]) if start >= 0 else None
+                    text = re.match(rb"<[^>]*?(?:/>|>([^<]*)<)", body[at:stop])
+                    if ref is not None:
+                        shown = _unescape(text.group(1)) if text and text.group(1) else "…"
+                        uncalculated[(int(ref.group(2)), _column_number(ref.group(1)) - 1)] = \
+                            "=" + (shown if len(shown) <= 40 else shown[:39] + "…")
+                at = body.find(formula, stop)
+            if not data:
+                break
+            data = stream.read(_SCAN_CHUNK)
+    if floors is None:
+        return None, uncalculated
+    far = tuple(dict.fromkeys(f for f in (far_column, far_row) if f))
+    return _Extent(max(row, last, row_floor), max(row, 1), max(column, column_floor), far), uncalculated
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+
+
+def _check_extent(extent: _Extent, shown: str, sheet: str) -> None:
+    if extent.bound * extent.columns <= MAX_SHEET_CELLS:
+        return
+    cells = extent.last_row * extent.columns
+    letter = column_letter(extent.columns - 1)
+    raise _fail("sheet-too-large",
+                f"the sheet's used range reaches column {letter} and row {extent.last_row:,} ({', '.join(extent.far)}): "
+                f"{extent.last_row:,} rows × {extent.columns:,} columns are {cells:,} cells, about "
+                f"{cells * 32 / 1e9:,.1f} GB of memory to read; the limit is {MAX_SHEET_CELLS:,} cells. A stray value "
+                "far from the answers is the usual cause: in Excel, Ctrl+End jumps to the last used cell; delete the "
+                "rows and columns after the answers and save again, or save the sheet as CSV",
+                shown, sheet=sheet, row=extent.last_row, letter=letter)
+
+
+def _xlsx_merged(archive: zipfile.ZipFile, part: str) -> tuple[str, ...]:
+    """The merged ranges of a worksheet (``B1:D1``); they follow its cells, so this reads it all."""
+    merged: list[str] = []
+    tail = b""
+    with archive.open(part) as stream:
+        while True:
+            data = stream.read(_SCAN_CHUNK)
+            buf = tail + data
+            for ref in re.finditer(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"', buf):
+                merged.append(ref.group(1).decode())
+            if not data:
+                break
+            tail = buf[-200:] if b"mergeCell" not in buf[-200:] else b""
+    return tuple(dict.fromkeys(merged))
+
+
+def _with_formulas(texts: list[Any], indexes: Sequence[int], first_data_row: int,
+                   formulas: dict[tuple[int, int], str]) -> list[Any]:
+    """Put formulas that were never calculated (``=AVERAGE(B2:B9)``) where the reader saw blanks."""
+    import pyarrow as pa
+
+    position = {index: i for i, index in enumerate(indexes)}
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for (row, col), text in formulas.items():
+        if col in position and 0 <= row - first_data_row < len(texts[position[col]]):
+            by_column.setdefault(position[col], []).append((row - first_data_row, text))
+    for p, cells in by_column.items():
+        values = texts[p].to_pylist()
+        for i, text in cells:
+            if values[i] is None or not str(values[i]).strip():
+                values[i] = text
+        texts[p] = pa.array(values, pa.string())
+    return texts
+
+
+def _with_cell_errors(texts: list[Any], errors: Any) -> list[Any]:
+    """Put the text of error cells (``#DIV/0!``), which the reader leaves empty, back in place.
+
+    An error is not an answer: kept as text, it is reported as an invalid answer with its
+    row, instead of passing for a blank.
+    """
+    import pyarrow as pa
+
+    by_column: dict[int, list[tuple[int, str]]] = {}
+    for error in errors.errors:
+        name = re.search(r"Error\((\w+)\)", error.detail)
+        row, col = error.offset_position
+        if name and 0 <= col < len(texts) and 0 <= row < len(texts[col]):
+            by_column.setdefault(col, []).append((row, _CELL_ERRORS.get(name.group(1), f"#{name.group(1).upper()}!")))
+    for col, cells in by_column.items():
+        values = texts[col].to_pylist()
+        for row, text in cells:
+            values[row] = text
+        texts[col] = pa.array(values, pa.string())
+    return texts
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """1-based line of a byte position."""
+    return data.count(b"\n", 0, position) + 1
 
 
 def _decode(data: bytes, shown: str) -> tuple[bytes, str]:
     """UTF-8 bytes of a text file, and the encoding it was in."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):], "utf-8-sig"
+        data = data[len(codecs.BOM_UTF8):]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _mixed(data, e.start, "UTF-8", shown) from e
+        return data, "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode Text"
         try:
             return data.decode("utf-16").encode("utf-8"), "utf-16"
@@ -431,21 +755,118 @@ def _decode(data: bytes, shown: str) -> tuple[bytes, str]:
     try:
         data.decode("utf-8")
         return data, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:  # Chinese Excel saves "CSV (逗号分隔)" in GBK, a subset of GB18030
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError as e:
-        raise _fail("bad-encoding", "is neither UTF-8 nor GB18030 (GBK) text; save it from Excel as "
-                    "\"CSV UTF-8\" or as .xlsx", shown) from e
+        bad = e.start
+    if re.search(rb"[\x80-\xff]", data[:bad]):  # UTF-8 text above, something else from here on
+        raise _mixed(data, bad, "UTF-8", shown)
+    try:  # Chinese Excel saves "CSV (逗号分隔)" in GBK, a subset of GB18030
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        start = data.rfind(b"\n", 0, e.start) + 1
+        end = data.find(b"\n", e.start)
+        try:  # GBK above, and this line is UTF-8?
+            data[start:len(data) if end < 0 else end].decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise _mixed(data, start, "GBK (GB18030)", shown) from e
+        raise _fail("bad-encoding", f"is neither UTF-8 nor GB18030 (GBK) text (line {_line_of(data, e.start)} "
+                    "has bytes that are neither); save it from Excel as \"CSV UTF-8\" or as .xlsx", shown) from e
+    # GBK above, and a line that is UTF-8: two Chinese characters in a row as UTF-8 are the
+    # tell (a lead byte E0–EF and two continuation bytes, twice), then the whole line must decode
+    shape = data.translate(_UTF8_SHAPE)
+    at = shape.find(b"LccLcc")
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        try:
+            data[start:end].decode("utf-8")
+        except UnicodeDecodeError:
+            at = shape.find(b"LccLcc", end)
+            continue
+        raise _mixed(data, start, "GBK (GB18030)", shown)
+    return text.encode("utf-8"), "gb18030"
+
+
+# Each byte as its part in UTF-8: L leads a three-byte character, c continues one, . anything else.
+_UTF8_SHAPE = bytes(ord("L") if 0xE0 <= b <= 0xEF else ord("c") if 0x80 <= b <= 0xBF else ord(".") for b in range(256))
+
+
+def _mixed(data: bytes, position: int, above: str, shown: str) -> InputError:
+    line = _line_of(data, position)
+    here = "in another encoding (GBK?)" if above.startswith("UTF") else "UTF-8"
+    return _fail("mixed-encoding",
+                 f"mixes text encodings: the lines above line {line} are {above}, line {line} is {here}, so some "
+                 "rows would read as garbage; the file was probably put together from exports saved differently. "
+                 "Open the parts in Excel and save each as \"CSV UTF-8\" (or .xlsx) before joining them",
+                 shown, line=line)
+
+
+def _utf16_without_bom(data: bytes) -> bytes | None:
+    """The BOM that UTF-16 text without one is missing (NUL in every other byte), else None."""
+    sample = data[: min(len(data), 4096) // 2 * 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for nuls, clean, codec, bom in ((odd, even, "utf-16-le", codecs.BOM_UTF16_LE), (even, odd, "utf-16-be", codecs.BOM_UTF16_BE)):
+        if nuls >= 0.3 * half and clean <= 0.02 * half:
+            try:
+                data[: len(data) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return bom
+    return None
+
+
+def _nul_error(data: bytes, nul: int, shown: str, suffix: str) -> InputError:
+    head = data[:min(nul, 4096)]  # text, up to the first NUL?
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    if b"\n" not in head or controls > 0.01 * len(head):
+        return _fail("corrupt-file", f"is binary, not {suffix} text (it starts with {data[:8]!r}); "
+                     "re-download the export", shown)
+    line = _line_of(data, nul)
+    if not data[nul:].strip(b"\x00"):
+        count = len(data) - nul
+        return _fail("nul-bytes", f"ends with {count} NUL bytes on line {line}: the file was not completely written "
+                     "(a full disk, a crash, an interrupted copy?) and its last rows may be missing; export it again",
+                     shown, line=line)
+    return _fail("nul-bytes", f"has NUL bytes on line {line}, which text never holds: the file is damaged; export it "
+                 "again, or delete them in a text editor", shown, line=line)
+
+
+def _unclosed_quote(body: bytes, delimiter: str) -> int | None:
+    """Line where a quoted cell opens that never closes, or None.
+
+    Called only when the file has an odd number of quote characters; Python's strict CSV
+    reader then tells a quote left open at the end (which would swallow every later row into
+    one cell) from a quote inside an unquoted cell (taken as is, like Excel does).
+    """
+    limit = csv.field_size_limit(1 << 30)
+    reader = csv.reader(io.StringIO(body.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter,
+                        strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as e:
+        return start if "unexpected end of data" in str(e) else None
+    finally:
+        csv.field_size_limit(limit)
+    return None
 
 
 def _text_loader(data: bytes, suffix: str, shown: str):
     if data.startswith((_ZIP, _OLE2)):
         raise _fail("wrong-format", f"is an Excel workbook, not {suffix} text; rename it to .xlsx "
                     "(or .xls)", shown)
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _fail("corrupt-file", f"is binary, not {suffix} text", shown)
+    nul = data.find(b"\x00")
+    if nul >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        bom = _utf16_without_bom(data)
+        if bom is None:
+            raise _nul_error(data, nul, shown, suffix)
+        data = bom + data
     body, _ = _decode(data, shown)
     first_line = body[:65536].split(b"\n", 1)[0]
     delimiter = "\t" if suffix == ".tsv" else ","
@@ -460,6 +881,12 @@ def _text_loader(data: bytes, suffix: str, shown: str):
     except csv.Error as e:
         raise _fail("corrupt-file", f"cannot be parsed as {suffix} ({e})", shown) from e
     width = max(len(header), 1)
+    if body.count(b'"') % 2:
+        line = _unclosed_quote(body, delimiter)
+        if line is not None:
+            raise _fail("unclosed-quote", f'a quoted cell opens on line {line} and is never closed, so every row after '
+                        'it would read as one cell; close the quote (a " inside a cell is written "") or export the '
+                        "file again", shown, line=line)
 
     def load(header_rows: int) -> _Grid:
         columns = _arrow_csv(body, delimiter, width)
@@ -542,6 +969,78 @@ def _headers(grid: _Grid, shown: str, sheet: str | None) -> tuple[tuple[str, ...
     if not headers:
         raise _fail("empty-file", "has no header row and no data", shown, sheet=sheet)
     return tuple(headers), tuple(keep)
+
+
+def _check_header_row(grid: _Grid, keep: Sequence[int], shown: str, sheet: str | None) -> None:
+    """Refuse a header row that is not one: a title above the header, or merged header cells.
+
+    Both leave columns with answers but no header of their own, so a model cannot name them.
+    Only then is anything looked at: a complete header row costs nothing.
+    """
+    blank = [p for p in keep if grid.names[p] is None or not str(grid.names[p]).strip()]
+    if not blank:
+        return
+    named = [p for p in keep if p not in blank]
+    letters = [column_letter(grid.indexes[p]) for p in blank]
+    if len(named) <= 1 and len(blank) >= 2:
+        found = _header_below(grid, keep)
+        if found is not None:
+            row, cells = found
+            title = f'only "{_clip(str(grid.names[named[0]]))}"' if named else "nothing"
+            listed = ", ".join(f'"{_clip(c)}"' for c in cells[:4]) + (", …" if len(cells) > 4 else "")
+            raise DataError(Issue(
+                "header-not-first-row",
+                f"row {grid.header_row} holds {title} and columns {_letter_span(letters)} have no header there; "
+                f"the header seems to be row {row} ({listed}). Delete the rows above the header (a title, a "
+                "note) and save again", file=shown, sheet=sheet, row=grid.header_row))
+    last_header_row = grid.header_row + grid.header_rows - 1
+    issues = []
+    for ref in grid.merged:
+        a, b = ref.split(":")
+        col_a, row_a = _split_ref(a)
+        col_b, row_b = _split_ref(b)
+        if row_a <= last_header_row and row_b >= grid.header_row and col_b > col_a:
+            first = column_letter(col_a - 1)
+            others = [column_letter(c - 1) for c in range(col_a + 1, col_b + 1)]
+            header = next((str(grid.names[p]) for p in keep if grid.indexes[p] == col_a - 1 and grid.names[p]), None)
+            issues.append(Issue(
+                "merged-header",
+                f"the header cells {ref} are merged, so column{'s' if len(others) > 1 else ''} {_letter_span(others)} "
+                f"{'have' if len(others) > 1 else 'has'} no header of {'their' if len(others) > 1 else 'its'} own (a header "
+                "over two rows?); unmerge them and give every column its own header in one row — e.g. "
+                '"请评价以下方面—准确性" — or download the export with one header row',
+                file=shown, sheet=sheet, row=row_a, column=header, letter=first))
+    if issues:
+        raise DataError(issues)
+
+
+def _header_below(grid: _Grid, keep: Sequence[int], look: int = 10) -> tuple[int, list[str]] | None:
+    """The first of the next rows whose cells are all distinct text, none a number: a header."""
+    import pyarrow as pa
+
+    height = min((len(grid.columns[p]) for p in keep), default=0)
+    for i in range(min(look, height)):
+        cells = []
+        for p in keep:
+            value = grid.columns[p][i].as_py() if pa.types.is_string(grid.columns[p].type) else None
+            cells.append("" if value is None else str(value).strip())
+        if all(cells) and len(set(cells)) == len(cells) and not any(re.match(_NUMBER, c) for c in cells):
+            return grid.header_row + grid.header_rows + i, cells
+    return None
+
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    """``"B12"`` → (2, 12): 1-based column and row."""
+    letters = ref.rstrip("0123456789")
+    return _column_number(letters), int(ref[len(letters):])
+
+
+def _letter_span(letters: Sequence[str]) -> str:
+    return letters[0] if len(letters) == 1 else f"{letters[0]}–{letters[-1]}" if len(letters) > 3 else ", ".join(letters)
+
+
+def _clip(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _has_data(column: Any) -> bool:
@@ -783,6 +1282,9 @@ def find_column(table: Table, column: str | None = None, match: str | None = Non
         numbers = sorted({n for h in headers if (n := question_number(h)) is not None})
         found = f"the questions here are numbered {_ranges(numbers)}" if numbers else \
             "no header here starts with a question number (\"5、…\")"
+        close = [h for h in headers if h.lower() == wanted.lower()] or _closest(wanted, headers)
+        if close:
+            found += f"; closest headers: {_listing(table, close)}"
         raise DataError(Issue("missing-column", f"{label}: there is no question {number}; {found}. "
                               "Use the exact header or match: with a regular expression", **where))
     close = _closest(target, headers)
