@@ -89,6 +89,13 @@ def _write_outputs(outputs: list[Path], renderers: dict[str, Callable[[], str | 
     from csi.report.write import atomic_write, check_output, format_for
 
     # check every destination before writing any, so a bad second path leaves nothing half done
+    seen: set[Path] = set()
+    for p in outputs:
+        if p.resolve() in seen:
+            from csi.errors import Issue, OutputError
+
+            raise OutputError(Issue("output-duplicate", "named twice as an output; each report needs its own file", file=str(p)))
+        seen.add(p.resolve())
     plan = [(check_output(p, inputs, mkdir=mkdir), format_for(p, renderers)) for p in outputs]
     for path, fmt in plan:
         atomic_write(path, renderers[fmt]())
@@ -150,6 +157,11 @@ def score(
         inputs = [data] + ([model] if model else [])
         outputs = list(output or [])
         if exclusions is not None:
+            if any(exclusions.resolve() == p.resolve() for p in outputs):
+                from csi.errors import Issue, OutputError
+
+                raise OutputError(Issue("output-duplicate", "is both a report (-o) and the exclusions file; use two files",
+                                        file=str(exclusions)))
             check_output(exclusions, inputs, mkdir=mkdir)
         result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column)
         renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang),
@@ -240,7 +252,7 @@ def validate(
                           + ", ".join(f"{c.id} {w:.3f}" for c, w in zip(g.children, r.weights, strict=True)), markup=False)
         if data is None:
             return
-        from csi.survey.prepare import convert_column
+        from csi.survey.prepare import convert_column, pii_columns, shown_cell
         from csi.survey.read import find_column, read_survey
 
         table = read_survey(data, sheet=_sheet(sheet), preset=preset)
@@ -262,10 +274,11 @@ def validate(
                 problems += 1
             unmatched = ""
             if bad.any():
-                seen = list(dict.fromkeys(str(v) for v in table.frame[col][bad]))
+                seen = list(dict.fromkeys(shown_cell(v) for v in table.frame[col][bad]))
                 unmatched = f"{int(bad.sum())}: " + ", ".join(repr(v) for v in seen[:4]) + (" …" if len(seen) > 4 else "")
             mapping.add_row(item.id, col, table.letter(col), str(answered), unmatched)
         out.print(mapping)
+        item_columns = set(used)
         roles = [("segment", m.segments), ("comments", m.comments), ("population margin", tuple(c for c, _ in m.margins)),
                  ("duplicate key", m.quality.duplicate_by)]
         for role, names in roles:
@@ -279,7 +292,11 @@ def validate(
                 used.add(col)
                 out.print(f"  {role} {name!r} → {col} ({table.letter(col)})", markup=False)
         meta = {table.id_column, table.submitted_column, table.duration_column, *table.pii_columns}
-        pii = [c for c in table.frame.columns if c in table.pii_columns or _is_listed(table, c, m.pii)]
+        pii = list(pii_columns(table, m))
+        on_pii = sorted(c for c in item_columns if c in pii)
+        if on_pii:
+            problems += len(on_pii)
+            out.print("✗ the model reads personal-data columns: " + ", ".join(on_pii), markup=False)
         others = [c for c in table.frame.columns if c not in used and c not in meta and c not in pii]
         if pii:
             out.print("PII columns (never copied into outputs): " + ", ".join(pii), markup=False)
@@ -288,19 +305,6 @@ def validate(
     if problems:
         out.print(f"{problems} problem(s) found", markup=False)
         raise typer.Exit(1)
-
-
-def _is_listed(table: Any, header: str, names: tuple[str, ...]) -> bool:
-    from csi.errors import DataError
-    from csi.survey.read import find_column
-
-    for name in names:
-        try:
-            if find_column(table, column=name) == header:
-                return True
-        except DataError:
-            continue
-    return False
 
 
 # ---------------------------------------------------------------- init
