@@ -34,7 +34,7 @@ app = typer.Typer(
 # ---------------------------------------------------------------- shared options (defined once)
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (indicators.yaml). Default: ./indicators.yaml, else the built-in accounting-services model.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
-PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx or plain (default: detected from the header).", show_default=False)]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx, tencent, qualtrics, surveymonkey or plain (default: detected from the header rows).", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Format for stdout: table, json, csv or md.")]
 OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write a report; the format follows the suffix: .json .csv .md, .xlsx (workbook with charts), .html (one self-contained page). Repeatable.", show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]

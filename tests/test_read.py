@@ -289,23 +289,23 @@ def test_unknown_preset():
     with pytest.raises(InputError) as e:
         read_survey(EXPORTS / "plain.csv", preset="surveymonkee")
     assert e.value.codes == ["unknown-preset"]
-    assert "wjx, plain" in str(e.value)
+    assert "did you mean surveymonkey?" in str(e.value)
+    assert "valid presets: wjx, tencent, qualtrics, surveymonkey, plain" in str(e.value)
 
 
 def test_multi_row_header_preset(tmp_path, monkeypatch):
-    """A Qualtrics-like export: ids, question texts and import ids above the data."""
+    """A preset of three header rows whose names are the first: the data start on row 4."""
     monkeypatch.setitem(PRESETS, "threerows", Preset(
-        name="threerows", title="test", signature=("StartDate", "ResponseId"), header_rows=3,
-        id_column="ResponseId"))
-    rows = [["StartDate", "ResponseId", "Q1"], ["Start Date", "Response ID", "How satisfied?"],
-            ['{"ImportId":"startDate"}', '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}'],
-            ["2026-03-02", "R_1", 5], ["2026-03-03", "R_2", 4]]
+        name="threerows", title="test", signature=("Start", "Respondent"), header_rows=3,
+        id_column="Respondent"))
+    rows = [["Start", "Respondent", "Q1"], ["Start Date", "Respondent", "How satisfied?"],
+            ["date", "text", "1-5"], ["2026-03-02", "R_1", 5], ["2026-03-03", "R_2", 4]]
     for path in (xlsx(tmp_path / "q.xlsx", rows), tmp_path / "q.csv"):
         if path.suffix == ".csv":
-            path.write_text("\n".join(",".join(f'"{c}"'.replace('{"', '{""').replace('"}', '""}') if "{" in str(c)
-                                               else str(c) for c in r) for r in rows) + "\n")
+            path.write_text("\n".join(",".join(str(c) for c in r) for r in rows) + "\n")
         t = read_survey(path)
-        assert (t.preset, t.first_row, t.id_column) == ("threerows", 4, "ResponseId")
+        assert (t.preset, t.first_row, t.id_column) == ("threerows", 4, "Respondent")
+        assert list(t.frame.columns) == ["Start", "Respondent", "Q1"]
         assert values(t.frame["Q1"]) == [5.0, 4.0]
         assert t.frame["Q1"].dtype == np.float64
 

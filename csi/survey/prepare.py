@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,11 +123,20 @@ def _normalise_text(s: pd.Series) -> pd.Series:
     return text
 
 
-def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray]:
+# 腾讯问卷 exports a choice with its option letter: "A.非常满意".
+_OPTION_LETTER = r"^[A-Za-z][.．、]\s*"
+
+
+def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = (),
+                   file_labels: Mapping[object, str] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Raw answers of one column as floats, and the mask of invalid cells.
 
     Returns ``(raw, invalid)``: ``raw`` holds the answer on the item's own scale (labels
     mapped, missing answers NaN); ``invalid`` marks cells that were given but are not usable.
+    Text is looked up in the item's ``labels``, then without a leading option letter
+    (``"A.非常满意"`` is ``非常满意``). An item without labels of its own takes a labelled
+    SPSS value as its code: ``file_labels`` (code → label), by default the value labels
+    the column's table carries (``s.attrs["value_labels"]``, see :func:`read_survey`).
     Vectorised over the column: no Python per cell except for the rare non-ASCII text.
     """
     text = _normalise_text(s)
@@ -144,11 +153,26 @@ def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = ()) 
     if missing_numbers:
         is_missing |= np.isin(numeric, missing_numbers)
     raw = numeric.copy()
-    if item.labels and item.type != "metric":
-        mapping = {unicodedata.normalize("NFKC", k).strip(): v for k, v in item.labels}
-        labelled = text.map(mapping).astype("float64").to_numpy()
-        has_label = ~np.isnan(labelled)
-        raw[has_label] = labelled[has_label]
+    mapping: dict[str, float] = {}
+    if item.type != "metric":
+        if item.labels:
+            mapping = {unicodedata.normalize("NFKC", k).strip(): float(v) for k, v in item.labels}
+        else:
+            if file_labels is None:
+                file_labels = (s.attrs.get("value_labels") or {}).get(s.name)
+            for code, label in (file_labels or {}).items():
+                if isinstance(code, (int, float)) and not isinstance(code, bool):
+                    mapping.setdefault(unicodedata.normalize("NFKC", str(label)).strip(), float(code))
+    labelled = np.array(text.map(mapping), dtype=np.float64) if mapping else np.full(len(raw), np.nan)
+    # text that is neither a number, a label nor a missing word: an option letter in front?
+    unmatched = np.isnan(labelled) & np.isnan(numeric) & ~is_missing
+    if unmatched.any() and item.type != "metric":
+        bare = text[unmatched].str.replace(_OPTION_LETTER, "", regex=True)
+        is_missing[unmatched] = bare.isin(missing_words).fillna(False).to_numpy()
+        if mapping:
+            labelled[unmatched] = bare.map(mapping).astype("float64").to_numpy()
+    has_label = ~np.isnan(labelled)
+    raw[has_label] = labelled[has_label]
     raw[is_missing] = np.nan
     given = ~is_missing
     if item.type == "metric":
@@ -189,15 +213,17 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
     """The file's columns of personal data, each with why it is one.
 
     The preset's (``来自IP``) and the model's ``pii:`` list, a name matching as a column
-    spec does — exact header, text after the question number, ``Q5`` — but every match
-    counts: an ambiguous name protects all the columns it could mean.
+    spec does — exact header, another name of it (:attr:`Table.aliases`), text after the
+    question number, ``Q5`` — but every match counts: an ambiguous name protects all the
+    columns it could mean.
     """
     headers = [str(h) for h in table.frame.columns]
     out = {h: f"the {table.preset} export's personal-data column" for h in table.pii_columns}
     for name in model.pii:
         wanted = name.strip()
         number = int(wanted[1:]) if re.fullmatch(r"[Qq]\d+", wanted) else None
-        hits = [h for h in headers if h == wanted] or [
+        alias = [table.aliases[wanted]] if wanted in table.aliases else []
+        hits = [h for h in headers if h == wanted] or alias or [
             h for h in headers if question_stem(h) == wanted or (number is not None and question_number(h) == number)]
         for h in hits:
             out.setdefault(h, "listed under pii: in the model")
