@@ -136,19 +136,27 @@ def test_entropy_invalid_input(x, variant, message):
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 5)), elements=finite), st.randoms(use_true_random=False),
-       st.floats(0.1, 10), st.floats(-50, 50))
-def test_entropy_properties(x, rnd, a, b):
+@given(arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 5)), elements=finite), st.randoms(use_true_random=False))
+def test_entropy_properties(x, rnd):
     r = entropy_weights(x)
     assert all(w >= 0 for w in r.weights) and sum(r.weights) == pytest.approx(1.0)
     rows = list(range(x.shape[0]))
     rnd.shuffle(rows)
     assert entropy_weights(x[rows]).weights == pytest.approx(r.weights, abs=1e-9)
-    # min-max makes the textbook variant blind to a positive affine change of every column
-    assert entropy_weights(a * x + b).weights == pytest.approx(r.weights, abs=1e-6)
     cols = list(range(x.shape[1]))[::-1]
     assert entropy_weights(x[:, cols]).weights == pytest.approx([r.weights[j] for j in cols], abs=1e-9)
 
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 5)), elements=st.integers(0, 200).map(lambda v: v / 2)),
+       st.floats(0.1, 10), st.floats(-50, 50))
+def test_entropy_affine_invariance(x, a, b):
+    # Min-max makes the textbook variant blind to a positive affine change of every column. Answers lie
+    # on a grid (half points here, like survey scores), so a column's range is 0 or at least 0.5 and the
+    # rescaled min-max values agree to ~1e-13; on arbitrary floats a range of 1e-12 would amplify the
+    # rounding of a*x+b beyond any fixed tolerance, which says nothing about the method.
+    assert entropy_weights(a * x + b).weights == pytest.approx(entropy_weights(x).weights, abs=1e-9)
 
 # =========================================================================== CRITIC
 
