@@ -1,20 +1,50 @@
-"""Vectorised bootstrap of weighted column sums.
+r"""Vectorised bootstrap of weighted column sums, for the whole sample and its segment cells.
 
-Every score the engine reports is a smooth function of weighted column sums over
-respondents (item sums Σ wᵢ xᵢⱼ and counts Σ wᵢ mᵢⱼ). A bootstrap replicate only changes
-how often each respondent is counted, so B replicates are one (B × n) @ (n × q) matrix
-product of resampling counts with the column matrix, done in chunks to bound memory.
+Every score the engine reports is a smooth function of weighted column sums over respondents
+(item sums Σ wᵢ xᵢⱼ and counts Σ wᵢ mᵢⱼ). A bootstrap replicate only changes how often each
+respondent is counted, so a replicate is a vector of sums Σᵢ cᵢ wᵢ zᵢ for resampling counts
+cᵢ, and a segment cell's replicate is the same sum over the cell's rows. Which bootstrap is
+used depends on the number of respondents n (:func:`bootstrap_kind`):
 
-- n ≤ ``MULTINOMIAL_MAX_N``: the classic nonparametric bootstrap (Efron & Tibshirani 1993):
-  each replicate draws n respondents with replacement, i.e. multinomial counts.
-- up to ``POISSON_MAX_N``: the Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al.
-  2012): each respondent gets an independent Poisson(1) count per replicate, which lets the
-  work run in row chunks; asymptotically equivalent to the multinomial bootstrap.
-- larger n: a Gaussian multiplier bootstrap. Under Poisson(1) counts cᵢ the replicate sums
-  S = Σᵢ cᵢ wᵢ zᵢ have mean Σ wᵢ zᵢ and covariance Σ wᵢ² zᵢ zᵢᵀ; for large n they are
-  jointly normal (central limit theorem), so replicates are drawn as S̄ + L e with L Lᵀ that
-  covariance and e ~ N(0, I). It costs one q × q cross-product over the rows and O(q²) per
-  replicate instead of O(n q) (Chernozhukov, Chetverikov & Kato 2013 on multiplier bootstraps).
+- n ≤ ``MULTINOMIAL_MAX_N`` (50 000): the classic nonparametric bootstrap (Efron & Tibshirani
+  1993 [1]_, ch. 6): replicate b draws n respondents with replacement,
+  ``rng.integers(0, n, size=n)``, and counts them with ``np.bincount``, which gives exactly
+  multinomial(n; 1/n, …, 1/n) counts without the cost of ``rng.multinomial``. The B replicate
+  sums are one (B × n) @ (n × q) product of counts and weighted columns, in chunks of
+  replicates to bound memory. Segment cells use the *same* counts: the rows are sorted by cell
+  once per breakdown, so a cell is a contiguous slice of the count matrix, and the rest of
+  the respondents are the whole sample minus the cell. A cell's size varies between
+  replicates, as it does when a segment of a random sample is analysed.
+- n > ``MULTINOMIAL_MAX_N``: a Gaussian multiplier bootstrap. Under independent Poisson(1)
+  counts cᵢ (the Poisson bootstrap: Hanley & MacGibbon 2006 [2]_; Chamandy et al. 2012 [3]_)
+  the replicate sums S = Σᵢ cᵢ wᵢ zᵢ have mean Σᵢ wᵢ zᵢ and covariance Σᵢ wᵢ² zᵢ zᵢᵀ; for
+  large n they are jointly normal by the central limit theorem, so replicates are drawn as
+  S̄ + L e with L Lᵀ that covariance and e ~ N(0, I) (multiplier bootstraps: Chernozhukov,
+  Chetverikov & Kato 2013 [4]_). For ratios of such sums (every score) the uncentred
+  covariance gives the same linearised variance as the multinomial bootstrap. It costs one
+  q × q cross-product over the rows, built in chunks of rows, and O(q²) per replicate instead
+  of O(n q). A segment cell gets its own mean and covariance from group-wise cross-products
+  in the same pass, the rest of the respondents the whole sample's minus the cell's; Poisson
+  counts are independent between rows, so the cell and its rest are drawn independently.
+  The normal approximation is poor for few respondents (a ratio whose denominator is a sum
+  over a handful of answers has heavy tails), so a cell or a rest of at most
+  ``CELL_RESAMPLE_MAX_N`` (2 000) respondents is instead resampled within itself with the
+  classic bootstrap above.
+
+The same seed gives the same replicates; in the multinomial case, replicate b holds the
+respondents drawn by the b-th call ``rng.integers(0, n, size=n)`` of
+``np.random.default_rng(seed)``.
+
+References
+----------
+.. [1] Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
+.. [2] Hanley, J. A. & MacGibbon, B. (2006). Creating non-parametric bootstrap samples using
+       Poisson frequencies. *Computer Methods and Programs in Biomedicine* 83(1), 57–62.
+.. [3] Chamandy, N., Muralidharan, O., Najmi, A. & Naidu, S. (2012). Estimating uncertainty
+       for massive data streams. Google technical report.
+.. [4] Chernozhukov, V., Chetverikov, D. & Kato, K. (2013). Gaussian approximations and
+       multiplier bootstrap for maxima of sums of high-dimensional random vectors.
+       *Annals of Statistics* 41(6), 2786–2819.
 
 >>> import numpy as np
 >>> z = np.arange(12, dtype=float).reshape(6, 2)
@@ -26,21 +56,362 @@ product of resampling counts with the column matrix, done in chunks to bound mem
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["replicate_sums", "bootstrap_kind", "MULTINOMIAL_MAX_N", "POISSON_MAX_N", "percentile_ci"]
+__all__ = ["replicate_sums", "bootstrap_sums", "bootstrap_kind", "percentile_ci", "one_blas_thread", "Partition", "Sums",
+           "CellSums", "MULTINOMIAL_MAX_N", "CELL_RESAMPLE_MAX_N"]
 
 MULTINOMIAL_MAX_N = 50_000
-POISSON_MAX_N = 200_000
+#: Under the Gaussian bootstrap, a segment cell (or its rest) of at most this many respondents is
+#: resampled within itself instead of drawn from a normal approximation.
+CELL_RESAMPLE_MAX_N = 2_000
 #: Cells of the count matrix held at once (B × rows): about 32 MB of float64.
 _CHUNK_CELLS = 4_000_000
+#: Rows of the column matrix built at once in the Gaussian pass.
+_CHUNK_ROWS = 8_192
+
+#: ``columns(rows)`` gives the columns of those respondents: ``z`` (rows × q, finite, summed
+#: with the respondent weights and bootstrapped) and ``counts`` (rows × m, summed as given).
+Columns = Callable[[slice | np.ndarray], tuple[np.ndarray, np.ndarray]]
+Progress = Callable[[int, int], None]
+
+
+@functools.cache
+def _openblas_local_threads() -> tuple[Callable[[int], int], ...]:
+    """``openblas_set_num_threads_local`` of every OpenBLAS loaded in this process (Linux; the
+    function exists from OpenBLAS 0.3.27 on). It sets the number of threads for the calling
+    thread only and returns the previous number, so it changes nothing for other threads."""
+    import ctypes
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            fields = (line.split(None, 5) for line in maps)
+            paths = sorted({f[5].strip() for f in fields if len(f) == 6 and "openblas" in f[5].lower()})
+    except OSError:
+        return ()
+    found = []
+    for path in paths:
+        try:
+            setter = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
+        found.append(setter)
+    return tuple(found)
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the BLAS calls made inside on one thread (OpenBLAS on Linux; elsewhere a no-op).
+
+    The engine makes many mid-sized products (blocks of a few thousand rows), memory-bound more
+    than compute-bound, so a second thread gains little; and when the cores are shared with
+    other processes, OpenBLAS's threads wait on each other for whole scheduler slices. On a
+    busy 2-core machine this made scoring 1 000 000 respondents take 11–15 s instead of 1 s.
+    """
+    setters = _openblas_local_threads()
+    before = [setter(1) for setter in setters]
+    try:
+        yield
+    finally:
+        for setter, n in zip(setters, before, strict=True):
+            setter(n)
 
 
 def bootstrap_kind(n: int) -> str:
-    """Which bootstrap :func:`replicate_sums` uses for ``n`` respondents."""
-    if n <= MULTINOMIAL_MAX_N:
-        return "multinomial"
-    return "poisson" if n <= POISSON_MAX_N else "gaussian"
+    """Which bootstrap is used for ``n`` respondents: ``"multinomial"`` up to
+    ``MULTINOMIAL_MAX_N``, ``"gaussian"`` above."""
+    return "multinomial" if n <= MULTINOMIAL_MAX_N else "gaussian"
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """Respondents split into cells (the values of one segment column).
+
+    ``codes[i]`` is respondent i's cell in ``range(cells)``; replicates are made only for the
+    cells marked in ``wanted`` (and for their rests).
+    """
+
+    codes: np.ndarray
+    cells: int
+    wanted: np.ndarray
+
+
+class CellSums:
+    """The column sums of every cell of one partition, and the replicates of the wanted ones.
+
+    ``full`` (cells × q_c) holds Σ wᵢ zᵢ over each cell's rows and ``counts`` (cells × m_c)
+    the plain sums of the count columns, for the first q_c and m_c columns only (zero for
+    cells not wanted under the Gaussian bootstrap); ``sizes`` the cells' numbers of rows.
+    :meth:`replicates` and :meth:`rest_replicates` give the B × q_c replicate sums of a
+    wanted cell and of all respondents outside it.
+    """
+
+    __slots__ = ("full", "counts", "sizes", "_total_reps", "_reps", "_draw")
+
+    def __init__(self, full: np.ndarray, counts: np.ndarray, sizes: np.ndarray, total_reps: np.ndarray | None,
+                 reps: dict[int, np.ndarray] | None, draw: Callable[[int, bool], np.ndarray] | None) -> None:
+        self.full, self.counts, self.sizes = full, counts, sizes
+        self._total_reps, self._reps, self._draw = total_reps, reps, draw
+
+    def replicates(self, cell: int) -> np.ndarray:
+        if self._reps is not None:
+            return self._reps[cell]
+        assert self._draw is not None
+        return self._draw(cell, False)
+
+    def rest_replicates(self, cell: int) -> np.ndarray:
+        if self._reps is not None:
+            assert self._total_reps is not None
+            return self._total_reps - self._reps[cell]
+        assert self._draw is not None
+        return self._draw(cell, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Sums:
+    """Full-sample sums and their replicates: ``full`` (q) = Σ wᵢ zᵢ, ``counts`` (m) the plain
+    sums of the count columns, ``reps`` (B × q), and one :class:`CellSums` per partition."""
+
+    kind: str
+    full: np.ndarray
+    counts: np.ndarray
+    reps: np.ndarray
+    cells: tuple[CellSums, ...]
+
+
+def _cell_sums(sorted_rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Sums of the row blocks ``sorted_rows[bounds[c]:bounds[c + 1]]``; 0 for an empty block."""
+    out = np.zeros((bounds.size - 1, sorted_rows.shape[1]))
+    nonempty = np.flatnonzero(np.diff(bounds) > 0)
+    if nonempty.size:
+        out[nonempty] = np.add.reduceat(sorted_rows, bounds[nonempty], axis=0)
+    return out
+
+
+def _sort_by_cell(codes: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row order grouping the cells (stable: rows keep their order within a cell) and the
+    block bounds of each cell in that order."""
+    order = np.argsort(codes, kind="stable")
+    bounds = np.zeros(cells + 1, dtype=np.int64)
+    np.cumsum(np.bincount(codes, minlength=cells), out=bounds[1:])
+    return order, bounds
+
+
+def _count_chunks(rng: np.random.Generator, n: int, replicates: int) -> Iterator[tuple[int, np.ndarray]]:
+    """The classic bootstrap's resampling counts, a chunk of replicates at a time: (first
+    replicate, b × n counts). Replicate r counts the respondents of the r-th call
+    ``rng.integers(0, n, size=n)``: exactly multinomial(n; 1/n, …, 1/n), at a fraction of the
+    cost of ``rng.multinomial``. The array is reused from chunk to chunk."""
+    per_chunk = max(1, min(replicates, _CHUNK_CELLS // max(n, 1)))
+    counts = np.empty((per_chunk, n))
+    for start in range(0, replicates, per_chunk):
+        block = counts[:min(per_chunk, replicates - start)]
+        for r in range(block.shape[0]):
+            block[r] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        yield start, block
+
+
+def _resample(wz: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """Classic bootstrap replicate sums of the rows of ``wz`` (already weighted)."""
+    out = np.zeros((replicates, wz.shape[1]))
+    if wz.shape[0]:
+        for start, counts in _count_chunks(rng, wz.shape[0], replicates):
+            out[start:start + counts.shape[0]] = counts @ wz
+    return out
+
+
+def _normal_draws(mean: np.ndarray, cov: np.ndarray, replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """``replicates`` draws from N(mean, cov), through a PSD square root of ``cov`` (indicator
+    columns can be collinear, so not Cholesky; rounding below zero is clipped)."""
+    values, vectors = np.linalg.eigh(cov)
+    root = vectors * np.sqrt(np.clip(values, 0.0, None))
+    return mean + rng.standard_normal((replicates, mean.size)) @ root.T
+
+
+def bootstrap_sums(columns: Columns, n: int, weights: np.ndarray | None, replicates: int, seed: int | None, *,
+                   partitions: Sequence[Partition] = (), cell_columns: tuple[int, int] = (0, 0),
+                   progress: Progress | None = None) -> Sums:
+    r"""Weighted column sums of all respondents and of segment cells, with bootstrap replicates.
+
+    Parameters
+    ----------
+    columns : ``columns(rows)`` returns ``(z, counts)`` for the respondents ``rows`` (a slice
+        or an index array): z (rows × q) finite values, missing values already replaced by 0
+        and counted in a separate indicator column; counts (rows × m) columns that are only
+        summed (no weights, no replicates). It is called on chunks of rows, so the n × q
+        matrix need not exist at once.
+    n : number of respondents.
+    weights : respondent weights wᵢ (None: all 1).
+    replicates : B.
+    seed : seed of ``np.random.default_rng``; the same seed gives the same replicates.
+    partitions : segment breakdowns; each cell's sums cover the first ``cell_columns`` =
+        (q_c, m_c) columns of z and counts.
+    progress : called as ``progress(done, B)`` as replicates are finished.
+
+    Returns
+    -------
+    Sums
+        Σᵢ wᵢ zᵢ, the count sums, the B × q replicates Σᵢ cᵦᵢ wᵢ zᵢ, and per partition a
+        :class:`CellSums` (see the module docstring for how the replicates are made).
+    """
+    ss = np.random.SeedSequence(seed)
+    rng = np.random.default_rng(ss)
+    w = None if weights is None else np.asarray(weights, dtype=float)
+    qc, mc = cell_columns
+    if bootstrap_kind(n) == "multinomial":
+        return _multinomial_sums(columns, n, w, replicates, rng, partitions, qc, mc, progress)
+    return _gaussian_sums(columns, n, w, replicates, rng, ss, partitions, qc, mc, progress)
+
+
+def _multinomial_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
+                      partitions: Sequence[Partition], qc: int, mc: int, progress: Progress | None) -> Sums:
+    z, cnt = columns(slice(0, n))
+    wz = z if w is None else z * w[:, None]
+    reps = np.zeros((replicates, wz.shape[1]))
+    sorted_parts = []
+    cells: list[tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, np.ndarray]]] = []
+    for part in partitions:
+        order, bounds = _sort_by_cell(part.codes, part.cells)
+        wz_p = wz[order, :qc]
+        sorted_parts.append((order, bounds, wz_p))
+        wanted = [int(c) for c in np.flatnonzero(part.wanted)]
+        cells.append((_cell_sums(wz_p, bounds), _cell_sums(cnt[order, :mc], bounds), np.diff(bounds),
+                      {c: np.zeros((replicates, qc)) for c in wanted}))
+    if n and replicates:
+        gathered = None
+        for start, counts in _count_chunks(rng, n, replicates):
+            stop = start + counts.shape[0]
+            reps[start:stop] = counts @ wz
+            for (order, bounds, wz_p), (_, _, _, cell_reps) in zip(sorted_parts, cells, strict=True):
+                # the counts in cell order: each cell a contiguous block of columns
+                if gathered is None or gathered.shape != counts.shape:
+                    gathered = np.empty_like(counts)
+                np.take(counts, order, axis=1, out=gathered)
+                for c, out in cell_reps.items():
+                    lo, hi = bounds[c], bounds[c + 1]
+                    out[start:stop] = gathered[:, lo:hi] @ wz_p[lo:hi]
+            if progress is not None:
+                progress(stop, replicates)
+    total_reps = reps[:, :qc]
+    return Sums("multinomial", wz.sum(axis=0), cnt.sum(axis=0), reps,
+                tuple(CellSums(f, c, s, total_reps, r, None) for f, c, s, r in cells))
+
+
+def _blocks(bounds: np.ndarray, own: np.ndarray) -> list[tuple[int, int, int]]:
+    """Row blocks covering ``bounds[0]:bounds[-1]``: one per non-empty cell marked in ``own``
+    (with its cell number), and one per run of consecutive other cells (cell −1)."""
+    out = []
+    run = None
+    for c in np.flatnonzero(np.diff(bounds) > 0):
+        lo, hi = int(bounds[c]), int(bounds[c + 1])
+        if own[c]:
+            if run is not None:
+                out.append((run, lo, -1))
+                run = None
+            out.append((lo, hi, int(c)))
+        elif run is None:
+            run = lo
+    if run is not None:
+        out.append((run, int(bounds[-1]), -1))
+    return out
+
+
+def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
+                   ss: np.random.SeedSequence, partitions: Sequence[Partition], qc: int, mc: int,
+                   progress: Progress | None) -> Sums:
+    sizes = [np.bincount(p.codes, minlength=p.cells) for p in partitions]
+    # a cell needs its covariance when it, or its rest, is drawn from the normal approximation
+    need_cov = [p.wanted & ((s > CELL_RESAMPLE_MAX_N) | (n - s > CELL_RESAMPLE_MAX_N)) for p, s in zip(partitions, sizes, strict=True)]
+    cell_full = [np.zeros((p.cells, qc)) for p in partitions]
+    cell_counts = [np.zeros((p.cells, mc)) for p in partitions]
+    cell_cov = [{int(c): np.zeros((qc, qc)) for c in np.flatnonzero(nc)} for nc in need_cov]
+    # Rows are visited in the order of the first breakdown's cells, so a chunk holds whole runs
+    # of its cells: their sums and cross-products are row blocks of the chunk, with no gather,
+    # and the whole sample's are the totals of those blocks (a run of unwanted cells is one
+    # block). Only wanted cells get sums.
+    if partitions:
+        order: np.ndarray | None = np.argsort(partitions[0].codes, kind="stable")
+        lead_bounds = np.concatenate(([0], np.cumsum(sizes[0])))
+        lead_wanted = partitions[0].wanted
+    else:
+        order, lead_bounds, lead_wanted = None, np.array([0, n]), np.zeros(1, dtype=bool)
+    full = cov = counts = None
+    for start in range(0, n, _CHUNK_ROWS):
+        stop = min(n, start + _CHUNK_ROWS)
+        rows = slice(start, stop) if order is None else order[start:stop]
+        wz, cnt = columns(rows)
+        if w is not None:
+            wz *= w[rows, None]
+        if full is None:
+            full, cov, counts = np.zeros(wz.shape[1]), np.zeros((wz.shape[1],) * 2), np.zeros(cnt.shape[1])
+        local = np.clip(lead_bounds - start, 0, stop - start)
+        for lo, hi, c in _blocks(local, lead_wanted):
+            block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
+            block_sums = block.sum(axis=0)
+            cross = block.T @ block
+            full += block_sums
+            counts += block_counts
+            cov += cross
+            if c >= 0:
+                cell_full[0][c] += block_sums[:qc]
+                cell_counts[0][c] += block_counts[:mc]
+                if need_cov[0][c]:
+                    cell_cov[0][c] += cross[:qc, :qc]
+        for p in range(1, len(partitions)):
+            part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
+            wz_s = wz[part_order, :qc]
+            cnt_s = cnt[part_order, :mc]
+            for c in np.flatnonzero(partitions[p].wanted & (np.diff(bounds) > 0)):
+                lo, hi = bounds[c], bounds[c + 1]
+                block = wz_s[lo:hi]
+                cell_full[p][c] += block.sum(axis=0)
+                cell_counts[p][c] += cnt_s[lo:hi].sum(axis=0)
+                if need_cov[p][c]:
+                    cell_cov[p][int(c)] += block.T @ block
+    assert full is not None and cov is not None and counts is not None
+    reps = _normal_draws(full, cov, replicates, rng)
+    if progress is not None:
+        progress(replicates, replicates)
+
+    def drawer(p: int) -> Callable[[int, bool], np.ndarray]:
+        part = partitions[p]
+        small: tuple[np.ndarray, np.ndarray] | None = None
+
+        def rows_of(cell: int, rest: bool) -> np.ndarray:
+            nonlocal small
+            if rest:  # a small rest: at most one cell per breakdown holds all but a few rows
+                return np.flatnonzero(part.codes != cell)
+            if small is None:  # the rows of all small cells, grouped by cell, found once
+                rows = np.flatnonzero((sizes[p] <= CELL_RESAMPLE_MAX_N)[part.codes])
+                order, bounds = _sort_by_cell(part.codes[rows], part.cells)
+                small = (rows[order], bounds)
+            return small[0][small[1][cell]:small[1][cell + 1]]
+
+        def draw(cell: int, rest: bool) -> np.ndarray:
+            # one stream per (breakdown, cell, rest): the same seed gives the same replicates
+            # whatever order the cells are asked for in
+            cell_rng = np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, p, cell, int(rest))))
+            size = n - sizes[p][cell] if rest else sizes[p][cell]
+            if size <= CELL_RESAMPLE_MAX_N:
+                rows = rows_of(cell, rest)
+                z, _ = columns(rows)
+                return _resample(z[:, :qc] if w is None else z[:, :qc] * w[rows, None], replicates, cell_rng)
+            mean, c_cov = cell_full[p][cell], cell_cov[p][cell]
+            if rest:
+                mean, c_cov = full[:qc] - mean, cov[:qc, :qc] - c_cov
+            return _normal_draws(mean, c_cov, replicates, cell_rng)
+
+        return draw
+
+    return Sums("gaussian", full, counts, reps,
+                tuple(CellSums(f, c, s, None, None, drawer(p))
+                      for p, (f, c, s) in enumerate(zip(cell_full, cell_counts, sizes, strict=True))))
 
 
 def replicate_sums(z: np.ndarray, weights: np.ndarray, replicates: int, seed: int | None) -> np.ndarray:
@@ -58,33 +429,11 @@ def replicate_sums(z: np.ndarray, weights: np.ndarray, replicates: int, seed: in
     -------
     B × q array: row b holds Σᵢ cᵦᵢ wᵢ zᵢ for the resampling counts cᵦᵢ of replicate b.
     """
-    rng = np.random.default_rng(seed)
-    n, q = z.shape
-    out = np.zeros((replicates, q))
-    if n == 0 or replicates == 0:
-        return out
-    kind = bootstrap_kind(n)
-    if kind == "gaussian":
-        mean = weights @ z
-        cov = (z * (weights**2)[:, None]).T @ z
-        values, vectors = np.linalg.eigh(cov)  # indicator columns can be collinear: a PSD root, not Cholesky
-        root = vectors * np.sqrt(np.clip(values, 0.0, None))
-        return mean + rng.standard_normal((replicates, q)) @ root.T
-    wz = z * weights[:, None]
-    if kind == "multinomial":
-        per_chunk = max(1, _CHUNK_CELLS // n)
-        probs = np.full(n, 1.0 / n)
-        for start in range(0, replicates, per_chunk):
-            stop = min(replicates, start + per_chunk)
-            counts = rng.multinomial(n, probs, size=stop - start).astype(np.float64)
-            out[start:stop] = counts @ wz
-    else:
-        rows = max(1, _CHUNK_CELLS // replicates)
-        for start in range(0, n, rows):
-            stop = min(n, start + rows)
-            counts = rng.poisson(1.0, size=(replicates, stop - start)).astype(np.float64)
-            out += counts @ wz[start:stop]
-    return out
+    def columns(rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        part = z[rows]
+        return part, np.empty((part.shape[0], 0))
+
+    return bootstrap_sums(columns, z.shape[0], weights, replicates, seed).reps
 
 
 def percentile_ci(replicates: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,19 @@ An indicator nobody answered validly has no score: its weight is shared among it
 Uncertainty: B bootstrap replicates of the column sums (:mod:`csi.bootstrap`) give
 replicate scores of every node; the standard error is their standard deviation and the
 interval their percentiles, both multiplied around the estimate by the finite-population
-correction √((N − n)/(N − 1)) when the client base N is known (Cochran 1977).
+correction √((N − n)/(N − 1)) when the client base N is known (Cochran 1977). A replicate
+that drew nobody who answered indicator j keeps j's full-sample score.
+
+Segments (``--by``): every value of a segment column with at least ``min_group``
+respondents is scored like the whole sample — under its own tree, so an indicator nobody in
+the cell answered shares its weight — from the cell's column sums, and tested against the
+rest of the respondents, whose sums are the whole sample's minus the cell's. All of it comes
+from one pass over the respondents and the same bootstrap replicates as the whole sample; no
+cell is refitted. A replicate in which a cell (or rest) drew nobody who answered an indicator
+gives that indicator, and every group it enters, no value (NaN) in that replicate: the SE and
+the interval are taken over the replicates where it was observed (``nanstd``,
+``nanquantile``), the bootstrap distribution given that it is observed. Filling in the point
+estimate instead would pile replicates on it and understate the SE of a small cell.
 
 Worked example (three respondents, two items on 1–5, equal weights)::
 
@@ -40,18 +52,21 @@ Worked example (three respondents, two items on 1–5, equal weights)::
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from csi.bootstrap import bootstrap_kind, percentile_ci, replicate_sums
+from csi import bootstrap
+from csi.bootstrap import Columns, Partition, Progress, Sums, bootstrap_sums, percentile_ci
 from csi.model import DATA_METHODS, Group, Item, Model, walk
 from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup, WeakPoint
-from csi.survey.prepare import Responses
 from csi.weakpoints import rank_weak_points
 from csi.weighting import GroupWeights, group_weights
+
+if TYPE_CHECKING:  # the engine only reads Responses; importing it would import pandas
+    from csi.survey.prepare import Responses
 
 __all__ = ["score", "ScoreOptions", "effective_n"]
 
@@ -154,34 +169,86 @@ class _Fit:
     n: int
 
 
-def _fit(model: Model, responses: Responses, tree: _Tree | None, weights: Mapping[str, GroupWeights],
-         options: ScoreOptions) -> tuple[_Fit, _Tree]:
+def _columns(model: Model, responses: Responses, under: np.ndarray) -> Columns:
+    """The bootstrapped columns z and the plain count columns of any rows of ``responses``.
+
+    z, summed with the respondent weights: the k index items' values (0 where unanswered) and
+    answer indicators, the same for the outcome items, then for an NPS item promoter,
+    detractor and answered indicators. Counts, summed as they are: answered per index item,
+    answered any index item, answered any item under each group (``under``: k × groups, item
+    under group with a positive weight), answered any outcome item, answered the NPS item, and
+    wᵢ-weighted bottom-two-box indicators (rescaled ≤ 25) per index item. The first 2k z and
+    k + 1 + groups count columns are what a segment cell needs.
+    """
     x = responses.values
-    n = x.shape[0]
-    w = np.ones(n) if responses.weights is None else responses.weights
+    w = responses.weights
     k = len(model.items)
     ko = len(model.outcome.items) if model.outcome else 0
-    answered = ~np.isnan(x)
-    x0 = np.where(answered, x, 0.0)
-    blocks = [x0[:, :k], answered[:, :k], x0[:, k:k + ko], answered[:, k:k + ko]]
-    if model.nps is not None:
-        v = x[:, -1]
-        blocks += [(v >= 90).astype(float)[:, None], (v <= 60).astype(float)[:, None], answered[:, -1:]]
-    z = np.hstack([b.astype(np.float64) for b in blocks])
-    full = w @ z
-    reps = replicate_sums(z, w, options.bootstrap, options.seed)
+    nps = model.nps is not None
+    q = 2 * k + 2 * ko + 3 * nps
+    g = under.shape[1]
+    under32 = under.astype(np.float32)
+    # buffers reused from chunk to chunk (the arrays returned hold until the next call)
+    buffers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def columns(rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        size = len(range(x.shape[0])[rows]) if isinstance(rows, slice) else len(rows)
+        if size not in buffers:
+            buffers.clear()
+            buffers[size] = (np.empty((size, x.shape[1])), np.empty((size, q)), np.empty((size, 2 * k + g + 3)))
+        xbuf, z, counts = buffers[size]
+        xr = x[rows] if isinstance(rows, slice) else np.take(x, rows, axis=0, out=xbuf)
+        answered = ~np.isnan(xr)
+        x0 = np.where(answered, xr, 0.0)
+        z[:, :k] = x0[:, :k]
+        z[:, k:2 * k] = answered[:, :k]
+        z[:, 2 * k:2 * k + ko] = x0[:, k:k + ko]
+        z[:, 2 * k + ko:2 * k + 2 * ko] = answered[:, k:k + ko]
+        a_k = answered[:, :k]
+        counts[:, :k] = a_k
+        counts[:, k] = a_k.any(axis=1)
+        counts[:, k + 1:k + 1 + g] = (a_k.astype(np.float32) @ under32) > 0
+        counts[:, k + 1 + g] = answered[:, k:k + ko].any(axis=1)
+        counts[:, k + 2 + g] = answered[:, -1] if nps else 0.0
+        low = (xr[:, :k] <= 25.0) & a_k
+        counts[:, k + 3 + g:] = low if w is None else low * w[rows, None]
+        if nps:
+            v = xr[:, -1]
+            z[:, -3] = v >= 90
+            z[:, -2] = v <= 60
+            z[:, -1] = answered[:, -1]
+        return z, counts
+
+    return columns
+
+
+def _fit(model: Model, responses: Responses, weights: Mapping[str, GroupWeights], options: ScoreOptions,
+         partitions: Sequence[Partition] = (), progress: Progress | None = None) -> tuple[_Fit, _Tree, Sums]:
+    """Full-sample scores and their replicates, and (in the returned sums) those of every cell
+    of ``partitions``: one pass over the respondents in chunks of rows (:mod:`csi.bootstrap`)."""
+    n = responses.n
+    k = len(model.items)
+    ko = len(model.outcome.items) if model.outcome else 0
+    # Who answered "anything under a group": an item counts when it has a positive global
+    # weight with every item available. An item a respondent answered is available in every
+    # set of respondents containing them, so with positive respondent weights this equals the
+    # coefficients of the tree of that set (a cell, its rest, the whole sample).
+    under = (_unroll(model, weights, np.ones(k, dtype=bool)).coef > 0).T
+    g = under.shape[1]
+    sums = bootstrap_sums(_columns(model, responses, under), n, responses.weights, options.bootstrap, options.seed,
+                          partitions=partitions, cell_columns=(2 * k, k + 1 + g), progress=progress)
+    full, reps, counts = sums.full, sums.reps, sums.counts
 
     item_sum, item_cnt = full[:k], full[k:2 * k]
     item = _ratio(item_sum, item_cnt)
     item_reps = _ratio(reps[:, :k], reps[:, k:2 * k])
     # a replicate that happens to draw nobody who answered j keeps the full-sample score
     item_reps = np.where(np.isnan(item_reps), item[None, :], item_reps)
-    if tree is None:
-        tree = _unroll(model, weights, item_cnt > 0)
+    tree = _unroll(model, weights, item_cnt > 0)
     item_filled = np.nan_to_num(item)
     group = tree.coef @ item_filled
     group_reps = np.nan_to_num(item_reps) @ tree.coef.T
-    group_n = np.array([int((answered[:, :k] & (tree.coef[gi] > 0)).any(axis=1).sum()) for gi in range(len(tree.groups))])
+    group_n = counts[k + 1:k + 1 + g].astype(int)
 
     outcome = outcome_reps = None
     outcome_n = 0
@@ -197,20 +264,19 @@ def _fit(model: Model, responses: Responses, tree: _Tree | None, weights: Mappin
             outcome_reps = np.nan_to_num(o_reps) @ ow
         else:
             outcome, outcome_reps = float("nan"), None
-        outcome_n = int(answered[:, k:k + ko].any(axis=1).sum())
+        outcome_n = int(counts[k + 1 + g])
     nps = nps_reps = None
     nps_n = 0
     if model.nps is not None:
         p, d, a = full[-3:]
         nps = (float(p), float(d), float(a))
         nps_reps = 100.0 * _ratio(reps[:, -3] - reps[:, -2], reps[:, -1])
-        nps_n = int(answered[:, -1].sum())
+        nps_n = int(counts[k + 2 + g])
 
-    low = (x[:, :k] <= 25.0) & answered[:, :k]
-    low_share = _ratio(w @ low.astype(float), item_cnt)
-    fit = _Fit(item, answered[:, :k].sum(axis=0), item_reps, group, group_reps, group_n, outcome, outcome_reps, outcome_n,
-               nps, nps_reps, nps_n, low_share, int(answered[:, :k].any(axis=1).sum()))
-    return fit, tree
+    low_share = _ratio(counts[k + 3 + g:], item_cnt)
+    fit = _Fit(item, counts[:k].astype(int), item_reps, group, group_reps, group_n, outcome, outcome_reps, outcome_n,
+               nps, nps_reps, nps_n, low_share, int(counts[k]))
+    return fit, tree, sums
 
 
 def _outcome_weights(model: Model, weights: Mapping[str, GroupWeights]) -> np.ndarray:
@@ -254,6 +320,7 @@ def score(
     *,
     weights: Mapping[str, GroupWeights] | None = None,
     manifest: Mapping[str, object] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **kwargs: object,
 ) -> Result:
     """Score ``responses`` against ``model``.
@@ -261,6 +328,9 @@ def score(
     ``options`` (or the same fields as keyword arguments: ``bootstrap``, ``seed``,
     ``confidence``, ``top``, ``target``, ``population``, ``min_group``) control the
     bootstrap and the weak points. The same options and seed give the same numbers.
+    ``progress``, if given, is called as ``progress(done, total)`` while the bootstrap runs:
+    ``total`` is the number of replicates, ``done`` how many are finished (counted up once for
+    the column sums and, with ``bootstrap_weights``, once more for the refits).
     """
     if options is None:
         options = ScoreOptions(**kwargs)  # type: ignore[arg-type]
@@ -268,13 +338,15 @@ def score(
         weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
-    fit, tree = _fit(model, responses, None, weights, options)
+    breakdowns = _breakdowns(responses, options.min_group)
+    with bootstrap.one_blas_thread():
+        fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
     fpc = _fpc(fit.n, population, warnings)
     for gw in weights.values():
         warnings.extend(str(w) for w in gw.details.get("warnings", ()))
     data_driven = [g.id for g in model.groups if weights[g.id].method in DATA_METHODS]
     if options.bootstrap_weights and data_driven and options.bootstrap > 1:
-        fit = _refit_replicates(model, responses, fit, options, warnings)
+        fit = _refit_replicates(model, responses, fit, options, warnings, progress)
 
     for item, n_j in zip(model.items, fit.item_n, strict=True):
         if n_j == 0:
@@ -285,7 +357,8 @@ def score(
     by_id = {item.id: e for item, e in zip(model.items, item_est, strict=True)}
     by_id.update({g.id: e for g, e in zip(tree.groups, group_est, strict=True)})
 
-    alphas = _reliability(model, responses, options)
+    with bootstrap.one_blas_thread():
+        alphas = _reliability(model, responses, options)
     nodes: list[NodeScore] = []
     item_index = {item.id: j for j, item in enumerate(model.items)}
     for node in walk(model.root):
@@ -325,7 +398,8 @@ def score(
         p, d, a = fit.nps
         nps = _nps_summary(model.nps.id, p, d, a, fit.nps_reps, fit.nps_n, options, fpc)
 
-    segments = tuple(_segments(model, responses, weights, options, population))
+    with bootstrap.one_blas_thread():
+        segments = tuple(_segments(model, weights, options, breakdowns, sums))
     w = np.ones(responses.n) if responses.weights is None else responses.weights
     q = responses.quality
     respondents = {
@@ -340,8 +414,9 @@ def score(
     data_quality = {
         "invalid": [{"item": c.item, "column": c.column, "letter": c.letter, "count": c.count, "rows": list(c.rows),
                      "values": list(c.values)} for c in q.invalid],
-        "bootstrap": {"kind": bootstrap_kind(responses.n), "replicates": options.bootstrap, "seed": options.seed,
-                      "interval": "percentile", "fpc": fpc if population is not None else None},
+        "bootstrap": {"kind": sums.kind, "replicates": options.bootstrap, "seed": options.seed,
+                      "interval": "percentile", "fpc": fpc if population is not None else None,
+                      "gaussian_above": bootstrap.MULTINOMIAL_MAX_N, "cells_resampled_up_to": bootstrap.CELL_RESAMPLE_MAX_N},
     }
     max_margin = model.quality.max_margin
     if max_margin is not None and np.isfinite(overall.se) and overall.se > 0:
@@ -393,7 +468,8 @@ def _plain(value: object) -> object:
     return value
 
 
-def _refit_replicates(model: Model, responses: Responses, fit: _Fit, options: ScoreOptions, warnings: list[str]) -> _Fit:
+def _refit_replicates(model: Model, responses: Responses, fit: _Fit, options: ScoreOptions, warnings: list[str],
+                      progress: Progress | None = None) -> _Fit:
     """Replicates that re-estimate the data-driven weights on every resample.
 
     Each replicate draws n respondents with replacement, weighs the model on them, and
@@ -418,15 +494,17 @@ def _refit_replicates(model: Model, responses: Responses, fit: _Fit, options: Sc
             w_b = group_weights(model, sample)
         except CsiError:
             failed += 1
-            continue
-        x = sample.values[:, :k]
-        answered = ~np.isnan(x)
-        w = np.ones(n) if sample.weights is None else sample.weights
-        item_b = _ratio(w @ np.where(answered, x, 0.0), w @ answered)
-        item_b = np.where(np.isnan(item_b), fit.item, item_b)
-        tree_b = _unroll(model, w_b, answered.any(axis=0))
-        item_reps[b] = item_b
-        group_reps[b] = tree_b.coef @ np.nan_to_num(item_b)
+        else:
+            x = sample.values[:, :k]
+            answered = ~np.isnan(x)
+            w = np.ones(n) if sample.weights is None else sample.weights
+            item_b = _ratio(w @ np.where(answered, x, 0.0), w @ answered)
+            item_b = np.where(np.isnan(item_b), fit.item, item_b)
+            tree_b = _unroll(model, w_b, answered.any(axis=0))
+            item_reps[b] = item_b
+            group_reps[b] = tree_b.coef @ np.nan_to_num(item_b)
+        if progress is not None:
+            progress(b + 1, options.bootstrap)
     if failed:
         warnings.append(f"--bootstrap-weights: {failed} of {options.bootstrap} replicates could not be weighted and were left out")
     return dataclasses.replace(fit, item_reps=item_reps, group_reps=group_reps)
@@ -447,64 +525,142 @@ def _nps_summary(item_id: str, p: float, d: float, a: float, reps: np.ndarray | 
 
 
 def _reliability(model: Model, responses: Responses, options: ScoreOptions) -> dict[str, tuple[float, float, float]]:
-    """Cronbach's α with Feldt's interval for each group over its rating items."""
-    from csi.stats import cronbach_alpha
+    """Cronbach's α with Feldt's interval for each group over its rating items (all groups in
+    one pass over the respondents: :func:`csi.stats.cronbach_alphas`)."""
+    from csi.stats import cronbach_alphas
 
     index = {item.id: j for j, item in enumerate(model.items)}
-    out: dict[str, tuple[float, float, float]] = {}
+    blocks: dict[str, list[int]] = {}
     for group in model.groups:
         cols = [index[n.id] for n in walk(group) if isinstance(n, Item) and n.type == "rating"]
-        if len(cols) < 2:
-            continue
-        a = cronbach_alpha(responses.values[:, cols], weights=responses.weights, confidence=options.confidence)
-        out[group.id] = (a.alpha, a.ci_low, a.ci_high)
+        if len(cols) >= 2:
+            blocks[group.id] = cols
+    alphas = cronbach_alphas(responses.values, list(blocks.values()), weights=responses.weights, confidence=options.confidence)
+    return {gid: (a.alpha, a.ci_low, a.ci_high) for gid, a in zip(blocks, alphas, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Breakdown:
+    """One segment column: its distinct values in display order and the cell of each respondent."""
+
+    by: str
+    values: tuple[object, ...]
+    partition: Partition
+
+
+def _breakdowns(responses: Responses, min_group: int) -> list[_Breakdown]:
+    """Cells of every segment column, values sorted by their text; cells of fewer than
+    ``min_group`` respondents get no replicates (they are suppressed, but counted in the rests)."""
+    import pandas as pd  # hash-based factorize: np.unique would sort a million Python strings
+
+    out = []
+    for by, column in responses.segments.items():
+        codes, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
+        order = sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        cells = len(order)
+        # uint16 codes sort by radix sort, several times faster than int64
+        codes = rank[codes].astype(np.uint16 if cells <= np.iinfo(np.uint16).max else np.int64)
+        sizes = np.bincount(codes, minlength=cells)
+        out.append(_Breakdown(by, tuple(uniques[i] for i in order), Partition(codes, cells, sizes >= min_group)))
     return out
 
 
-def _segments(model: Model, responses: Responses, weights: Mapping[str, GroupWeights], options: ScoreOptions,
-              population: int | None) -> list[Segment]:
+class _CellScores:
+    """Scores of a set of respondents from its column sums, each set under its own tree (an
+    indicator nobody in the set answered shares its weight among its siblings, as for the
+    whole sample); the trees are cached by which indicators are available."""
+
+    def __init__(self, model: Model, weights: Mapping[str, GroupWeights]) -> None:
+        self.model, self.weights = model, weights
+        self.k = len(model.items)
+        self._trees: dict[bytes, _Tree] = {}
+
+    def point(self, sums: np.ndarray, item_n: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Tree]:
+        """Item and group scores from Σ w x and Σ w m (first 2k columns) and the answer counts."""
+        k = self.k
+        # availability from the exact integer counts: a rest's weighted sums are differences
+        # (whole sample − cell) and can leave rounding residue where nobody answered
+        available = (item_n > 0) & (sums[k:2 * k] > 0)
+        key = available.tobytes()
+        if key not in self._trees:
+            self._trees[key] = _unroll(self.model, self.weights, available)
+        tree = self._trees[key]
+        item = np.where(available, _ratio(sums[:k], sums[k:2 * k]), np.nan)
+        return item, tree.coef @ np.nan_to_num(item), tree
+
+    def replicates(self, reps: np.ndarray, tree: _Tree, floor: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Item and group replicate scores. A replicate in which nobody who answered an
+        indicator was drawn (weighted count ≤ ``floor``) has no score for it, nor for the
+        groups it enters: NaN, which the SE and the percentiles leave out (the bootstrap
+        distribution conditional on the indicator being observed). Filling in the point
+        estimate instead would pile replicates on it and shrink the SE of a small cell."""
+        k = self.k
+        den = reps[:, k:2 * k]
+        item_reps = _ratio(reps[:, :k], np.where(den > floor, den, 0.0))
+        group_reps = np.nan_to_num(item_reps) @ tree.coef.T
+        group_reps[(np.isnan(item_reps).astype(float) @ (tree.coef.T > 0)) > 0] = np.nan
+        return item_reps, group_reps
+
+
+def _segments(model: Model, weights: Mapping[str, GroupWeights], options: ScoreOptions, breakdowns: Sequence[_Breakdown],
+              sums: Sums) -> list[Segment]:
     """Every node per segment value, and each value's overall CSI tested against the rest.
 
-    The test is the two-sample z of DESIGN.md §8, z = (S_g − S_rest)/√(se_g² + se_rest²), with
-    the bootstrap SEs of the group and of all other respondents (suppressed groups included in
-    the rest, never shown); the p-values of one breakdown are Holm-adjusted (Holm 1979).
+    The cells' sums and replicates come from the same pass and the same bootstrap as the whole
+    sample (:func:`csi.bootstrap.bootstrap_sums`); the rest of a cell is the whole sample
+    minus the cell. The test is the two-sample z of DESIGN.md §8,
+    z = (S_g − S_rest)/√(se_g² + se_rest²), with the bootstrap SEs of the group and of all
+    other respondents (suppressed groups included in the rest, never shown); the p-values of
+    one breakdown are Holm-adjusted (Holm 1979).
     """
     from math import erfc, sqrt
 
     from csi.stats import holm
 
+    k = len(model.items)
+    scorer = _CellScores(model, weights)
+    total, total_counts = sums.full[:2 * k], sums.counts
+    # below any real count of one respondent, above the rounding of whole sample − cell
+    floor = 1e-12 * sums.full[k:2 * k]
     out = []
-    for by, values in responses.segments.items():
+    for bd, cells in zip(breakdowns, sums.cells, strict=True):
         groups: list[SegmentGroup] = []
         tests: list[dict[str, Any] | None] = []
+        n_rows = int(cells.sizes.sum())
         suppressed = 0
-        for value in sorted(set(values.tolist()), key=str):
-            mask = values == value
-            if mask.sum() < options.min_group:
+        for c, value in enumerate(bd.values):
+            size = int(cells.sizes[c])
+            if not bd.partition.wanted[c]:
                 suppressed += 1
                 continue
-            fit, tree = _fit(model, responses.subset(mask), None, weights, options)
-            est = _estimates(fit.group, fit.group_reps, list(fit.group_n), options, 1.0)
-            item_est = _estimates(fit.item, fit.item_reps, list(fit.item_n), options, 1.0)
+            counts = cells.counts[c]
+            item, group, tree = scorer.point(cells.full[c], counts[:k])
+            item_reps, group_reps = scorer.replicates(cells.replicates(c), tree)
+            est = _estimates(group, group_reps, counts[k + 1:], options, 1.0)
+            item_est = _estimates(item, item_reps, counts[:k], options, 1.0)
             node_est = [(g.id, e) for g, e in zip(tree.groups[1:], est[1:], strict=True)]
-            node_est += [(item.id, e) for item, e in zip(model.items, item_est, strict=True)]
+            node_est += [(it.id, e) for it, e in zip(model.items, item_est, strict=True)]
             test = None
-            if (~mask).sum() >= options.min_group:
-                rest_fit, _ = _fit(model, responses.subset(~mask), None, weights, options)
-                rest = _estimates(rest_fit.group[:1], rest_fit.group_reps[:, :1], [rest_fit.n], options, 1.0)[0]
+            if n_rows - size >= options.min_group:
+                r_counts = total_counts[:counts.size] - counts
+                _, r_group, r_tree = scorer.point(total - cells.full[c], r_counts[:k])
+                _, r_reps = scorer.replicates(cells.rest_replicates(c), r_tree, floor)
+                rest = _estimates(r_group[:1], r_reps[:, :1], [r_counts[k]], options, 1.0)[0]
                 se = sqrt(est[0].se ** 2 + rest.se ** 2) if np.isfinite(est[0].se) and np.isfinite(rest.se) else float("nan")
                 delta = est[0].score - rest.score
                 z = delta / se if se > 0 else float("nan")
                 test = {"rest_score": _num_or_none(rest.score), "rest_n": rest.n, "delta": _num_or_none(delta),
                         "se": _num_or_none(se), "z": _num_or_none(z), "p": erfc(abs(z) / sqrt(2)) if np.isfinite(z) else None}
-            groups.append(SegmentGroup(str(value), int(mask.sum()), est[0], tuple(node_est)))
+            groups.append(SegmentGroup(str(value), size, est[0], tuple(node_est)))
             tests.append(test)
         ps = np.array([t["p"] if t and t["p"] is not None else np.nan for t in tests], dtype=float)
         adjusted = holm(ps) if ps.size else ps
         groups = [SegmentGroup(g.value, g.n, g.overall, g.nodes, None if t is None else {**t, "p_adj": _num_or_none(a)})
                   for g, t, a in zip(groups, tests, adjusted, strict=True)]
         groups.sort(key=lambda g: -g.overall.score if np.isfinite(g.overall.score) else np.inf)
-        out.append(Segment(by, tuple(groups), suppressed, options.min_group))
+        out.append(Segment(bd.by, tuple(groups), suppressed, options.min_group))
     return out
 
 

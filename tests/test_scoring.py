@@ -179,10 +179,9 @@ def test_json_round_trip():
     assert Result.from_dict(r.to_dict()).to_dict() == r.to_dict()
 
 
-@pytest.mark.parametrize("kind", ["poisson", "gaussian"])
-def test_large_n_bootstraps_agree_with_the_multinomial_bootstrap(monkeypatch, kind):
-    """The Poisson and Gaussian-multiplier paths against the plain multinomial bootstrap (kept as
-    the reference) on the same 3 000 respondents, B = 2 000 each: scores are identical (they do
+def test_gaussian_bootstrap_agrees_with_the_multinomial_bootstrap(monkeypatch):
+    """The Gaussian-multiplier path against the plain multinomial bootstrap (kept as the
+    reference) on the same 3 000 respondents, B = 2 000 each: scores are identical (they do
     not depend on the bootstrap); SEs agree within Monte-Carlo error. The SE of an SE estimated
     from B replicates is about SE/√(2B) ≈ 1.6 %, so two independent estimates differ by more than
     7 % (3 SD of the difference) with probability below 0.3 %."""
@@ -194,13 +193,51 @@ def test_large_n_bootstraps_agree_with_the_multinomial_bootstrap(monkeypatch, ki
     m = load_model_text("children: [{id: g, children: [{id: a, column: A}, {id: b, column: B}]}, {id: c, column: C}]")
     ref = score(m, responses(x, ids=("a", "b", "c")), bootstrap=2000, seed=1)
     monkeypatch.setattr(bs, "MULTINOMIAL_MAX_N", 10)
-    if kind == "gaussian":
-        monkeypatch.setattr(bs, "POISSON_MAX_N", 10)
     fast = score(m, responses(x, ids=("a", "b", "c")), bootstrap=2000, seed=1)
-    assert fast.data_quality["bootstrap"]["kind"] == kind
+    assert ref.data_quality["bootstrap"]["kind"] == "multinomial"
+    assert fast.data_quality["bootstrap"]["kind"] == "gaussian"
+    assert fast.data_quality["bootstrap"]["gaussian_above"] == 10
     assert [n.score for n in fast.nodes] == [n.score for n in ref.nodes]
     for f, r in zip(fast.nodes, ref.nodes, strict=True):
         assert f.se == pytest.approx(r.se, rel=0.07)
     assert fast.overall.se == pytest.approx(ref.overall.se, rel=0.07)
     lo, hi = ref.overall.ci
     assert fast.overall.ci[0] == pytest.approx(lo, abs=0.25 * (hi - lo)) and fast.overall.ci[1] == pytest.approx(hi, abs=0.25 * (hi - lo))
+
+
+def test_progress_counts_the_replicates():
+    """``progress(done, total)`` follows the bootstrap chunk by chunk up to B; with
+    ``bootstrap_weights`` it counts up once more, replicate by replicate, for the refits."""
+    import csi.bootstrap as bs
+
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 5, size=(20_000, 2)) * 25.0
+    m = load_model_text("children: [{id: a, column: A}, {id: b, column: B}]")
+    calls: list[tuple[int, int]] = []
+    score(m, responses(x, ids=("a", "b")), bootstrap=500, progress=lambda done, total: calls.append((done, total)))
+    per_chunk = bs._CHUNK_CELLS // 20_000
+    assert calls == [(min(500, d), 500) for d in range(per_chunk, 500 + per_chunk, per_chunk)]
+
+    calls.clear()
+    small = responses(x[:300], ids=("a", "b"))
+    entropy = load_model_text("method: entropy\nchildren: [{id: a, column: A}, {id: b, column: B}]")
+    score(entropy, small, ScoreOptions(bootstrap=40, bootstrap_weights=True), progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(40, 40)] + [(b, 40) for b in range(1, 41)]
+
+
+def test_blas_threads_are_limited_inside_the_engine_and_restored_after():
+    """one_blas_thread sets OpenBLAS's thread-local thread count to 1 and puts back the
+    previous count (a no-op where no OpenBLAS with openblas_set_num_threads_local is loaded)."""
+    import csi.bootstrap as bs
+
+    setters = bs._openblas_local_threads()
+    if not setters:
+        pytest.skip("no OpenBLAS with openblas_set_num_threads_local in this process")
+    before = [s(3) for s in setters]  # a known count to come back to
+    try:
+        with bs.one_blas_thread():
+            assert [s(1) for s in setters] == [1] * len(setters)
+        assert [s(3) for s in setters] == [3] * len(setters)
+    finally:
+        for s, n in zip(setters, before, strict=True):
+            s(n)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from csi.stats import Alpha, cochran_sample_size, cronbach_alpha, holm, margin_of_error
+from csi.stats import Alpha, cochran_sample_size, cronbach_alpha, cronbach_alphas, holm, margin_of_error
 
 DATA = Path(__file__).parent / "data"
 
@@ -102,6 +102,58 @@ def test_alpha_weighted_interval_uses_kish_effective_n(small, small_items):
     d1, d2 = n_eff - 1, (n_eff - 1) * 4
     assert a.ci_low == pytest.approx(1 - (1 - a.alpha) * f.ppf(0.975, d1, d2), abs=1e-9)
     assert a.ci_high == pytest.approx(1 - (1 - a.alpha) * f.ppf(0.025, d1, d2), abs=1e-9)
+
+
+@pytest.mark.parametrize(("rows", "k", "confidence", "weighted"),
+                         [(3, 2, 0.95, False), (20, 4, 0.95, True), (250, 4, 0.9, False), (5000, 7, 0.99, True),
+                          (100_000, 3, 0.95, False)])
+def test_feldt_interval_from_fdtri_equals_scipy_stats_f(rows, k, confidence, weighted):
+    """The interval takes its F quantiles from scipy.special.fdtri (cheap to import); they equal
+    scipy.stats.f.ppf, the previous source, to 1e-12 — fractional degrees of freedom (Kish's
+    effective n) included."""
+    from scipy.stats import f
+
+    rng = np.random.default_rng(rows)
+    x = rng.normal(size=(rows, 1)) + rng.normal(size=(rows, k))
+    w = rng.uniform(0.2, 3.0, rows) if weighted else np.ones(rows)
+    a = cronbach_alpha(x, weights=w if weighted else None, confidence=confidence)
+    d1 = w.sum() ** 2 / (w**2).sum() - 1
+    d2 = d1 * (k - 1)
+    q = (1 - confidence) / 2
+    assert a.ci_low == pytest.approx(1 - (1 - a.alpha) * f.ppf(1 - q, d1, d2), abs=1e-12)
+    assert a.ci_high == pytest.approx(1 - (1 - a.alpha) * f.ppf(q, d1, d2), abs=1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_alphas_of_several_blocks_equal_alpha_block_by_block(monkeypatch, weighted):
+    """The one-pass, chunked moments of cronbach_alphas against the two-pass cronbach_alpha on
+    each block: overlapping blocks, missing answers (listwise deletion differs per block), a
+    zero and a NaN weight, a block of one item, a block nobody completes and a constant block,
+    over several chunks. Values around 70 on a 0–100 scale test that centring keeps digits."""
+    import csi.stats
+
+    monkeypatch.setattr(csi.stats, "_ALPHA_CHUNK_ROWS", 37)
+    rng = np.random.default_rng(4)
+    x = 70 + rng.normal(0, 8, size=(200, 1)) + rng.normal(0, 10, size=(200, 7))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    x[:, 4] = np.nan
+    x[:, 5], x[:, 6] = 50.0, 30.0
+    w = rng.uniform(0.3, 4.0, 200) if weighted else None
+    if weighted:
+        w[3], w[10] = 0.0, np.nan
+    blocks = [[0, 1, 2, 3], [1, 2], [3, 0], [2], [1, 4], [5, 0], [5, 6]]
+    many = cronbach_alphas(x, blocks, weights=w, confidence=0.9)
+    for block, a in zip(blocks, many, strict=True):
+        one = cronbach_alpha(x[:, block], weights=w, confidence=0.9)
+        assert (a.n, a.k) == (one.n, one.k)
+        assert np.isnan(a.alpha) == np.isnan(one.alpha)
+        if not np.isnan(one.alpha):
+            assert (a.alpha, a.ci_low, a.ci_high) == pytest.approx((one.alpha, one.ci_low, one.ci_high), abs=1e-10)
+
+
+def test_alphas_reject_a_repeated_column():
+    with pytest.raises(ValueError, match="distinct"):
+        cronbach_alphas(np.ones((5, 3)), [[0, 0]])
 
 
 def test_alpha_equal_weights_change_nothing(small_items):
