@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -49,12 +49,16 @@ def manifest_for(model: Model, table: Table | None, options: ScoreOptions, extra
 
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
-                by: Sequence[str] = (), weight_column: str | None = None) -> tuple[Result, Responses]:
-    """Prepare and score a table already read; returns the result and the prepared responses."""
+                by: Sequence[str] = (), weight_column: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> tuple[Result, Responses]:
+    """Prepare and score a table already read; returns the result and the prepared responses.
+
+    ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`).
+    """
     options = options or ScoreOptions()
     responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
     extra = {"by": list(by), "weight_column": weight_column, "strict": strict}
-    return score(model, responses, options, manifest=manifest_for(model, table, options, extra)), responses
+    return score(model, responses, options, manifest=manifest_for(model, table, options, extra), progress=progress), responses
 
 
 def score_file(path: str | Path, model: Model | str | Path | None = None, options: ScoreOptions | None = None, *,

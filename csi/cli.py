@@ -141,6 +141,7 @@ def score(
     _check_lang(lang)
     with _errors(debug):
         from csi.api import resolve_model, score_table
+        from csi.progress import Progress
         from csi.report.excel import to_xlsx
         from csi.report.html import to_html
         from csi.report.tables import to_csv, to_json, to_markdown
@@ -150,7 +151,9 @@ def score(
 
         m = _with_method(resolve_model(model), method, allow_negative, policy)
         by_cols = list(by or m.segments)
-        table = read_survey(data, sheet=_sheet(sheet), preset=preset)
+        with Progress() as bar:
+            bar.stage(f"reading {data.name}")
+            table = read_survey(data, sheet=_sheet(sheet), preset=preset)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
                                verbatims=verbatims)
@@ -163,7 +166,11 @@ def score(
                 raise OutputError(Issue("output-duplicate", "is both a report (-o) and the exclusions file; use two files",
                                         file=str(exclusions)))
             check_output(exclusions, inputs, mkdir=mkdir)
-        result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column)
+        with Progress() as bar:
+            bar.stage(f"scoring {data.name} ({len(table.frame):,} rows, {bootstrap} bootstrap replicates)")
+            result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column,
+                                            progress=bar.step)
+        del table  # the answers are in `responses` now; the frame's memory can go before the reports are built
         renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang),
                      "xlsx": lambda: to_xlsx(result, lang), "html": lambda: to_html(result, lang)}
         _write_outputs(outputs, renderers, inputs, mkdir)
