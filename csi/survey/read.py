@@ -8,8 +8,11 @@ same table whatever it was saved as:
 - A number is a number (float64), and so is text that is a plain decimal number (``5``,
   ``-2``, ``4.5``; no leading zeros, thousands separators, exponents or ``%``): ``"5"`` in
   a CSV and ``5`` in a workbook read alike, while a code such as ``"007"`` stays text.
-- A column holding only numbers is float64; only text, pandas ``str``; both, ``object``
-  holding floats and strs.
+- A column holding only numbers is float64; both numbers and text, ``object`` holding
+  floats and strs; only text, a pandas ``Categorical`` (categories sorted, ``str``) when
+  its texts repeat — at most half as many distinct texts as filled cells, and at most
+  32 767 of them: answer labels, segments — else pandas ``str``. Either way a cell is a
+  Python ``str`` (``frame[h].tolist()``, ``.iloc[i]``).
 - A date or time cell reads as text ``"YYYY-MM-DD HH:MM:SS"`` (a time-only cell as
   ``"1899-12-31 HH:MM:SS"``, as Excel stores it), true/false as ``"true"``/``"false"``,
   an error cell as its text (``"#DIV/0!"``, ``"#N/A"``), and — in a sheet up to 16 MB — a
@@ -21,10 +24,20 @@ Why text first (measured on fastexcel 0.21): its per-column type guess, besides 
 text below the rows it samples, makes ``"N/A"``, ``"NA"``, ``"null"``, ``"None"``,
 ``"nan"`` missing in a column that is otherwise numeric, so an answer the model does not
 know would pass as "no answer" instead of being reported invalid. As text, though,
-fastexcel rounds a number to 9 decimal places (1/3 → ``"0.333333333"``); a column with
-any fractional number is therefore read a second time as floats (only then: ratings,
-codes and seconds are whole numbers), and every number is exact except that one within
-5e-10 of a whole number reads as that whole number.
+fastexcel rounds a number to 9 decimal places (1/3 → ``"0.333333333"``). That text is the
+number itself when the sheet writes none with more decimals or an exponent (an xlsx sheet
+is searched for such numbers in the background while calamine reads it); otherwise a
+column with any fractional number is read a second time as floats (only then: ratings,
+codes and seconds are whole numbers). Every number is exact except that one within 5e-10
+of a whole number reads as that whole number.
+
+Speed and memory (DESIGN.md §12): a UTF-8 CSV streams once through pyarrow's reader, which
+validates the UTF-8; the SHA-256, the NUL and quote checks are taken from the same read,
+and the columns of repeating answers are dictionary-encoded as they are parsed. Any other
+text file (GB18030, UTF-16, odd quotes, ragged rows) is read whole and checked step by
+step, with the same results. The cell rules then run once per distinct text of a column
+(row by row for ids and times), two or more columns at a time, and each column read is let
+go as soon as it is converted. ``progress`` (:func:`read_survey`) names each stage.
 
 Before calamine reads an xlsx sheet, its size is checked (:func:`_xlsx_scan`): calamine
 allocates memory for every cell between the first and the last used one, so one stray value
@@ -68,12 +81,15 @@ import csv
 import difflib
 import hashlib
 import io
+import itertools
 import logging
 import os
+import queue
 import re
+import threading
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,7 +238,7 @@ class FileLabels(Mapping[str, Mapping[Any, str]]):
 
 
 def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
-                preset: str | None = None) -> Table:
+                preset: str | None = None, *, progress: Callable[[str], None] | None = None) -> Table:
     """Read one sheet of a survey export.
 
     Parameters
@@ -233,6 +249,8 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     preset : ``"wjx"``, ``"tencent"``, ``"qualtrics"``, ``"surveymonkey"``, ``"plain"``;
         default: detected from the top rows (:func:`~csi.survey.presets.detect_preset`).
         A forced preset the file does not fit is ``preset-mismatch``, saying what it expected.
+    progress : called with a short description of each stage as it starts (``"reading
+        sheet Sheet1"``, ``"checking cells"``), for a status line while a large file is read.
 
     Raises
     ------
@@ -247,18 +265,29 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         ``header-not-first-row``, ``merged-header``, ``preset-mismatch``.
     """
     shown = os.fspath(path)
+    say = progress or _silent
     forced = get_preset(preset) if preset is not None else None
-    data, suffix = _read_bytes(Path(shown), shown)
-    digest = hashlib.sha256(data).hexdigest()
+    file = Path(shown)
+    suffix = _checked_suffix(file, shown)
 
     if suffix in TEXT_SUFFIXES or suffix in TYPED_SUFFIXES:
         if sheet is not None:
             raise InputError(Issue("no-sheets", f"a {suffix} file has no sheets; drop the sheet option "
                                    f"(got {sheet!r})", file=shown, value=sheet))
-        load = _text_loader(data, suffix, shown) if suffix in TEXT_SUFFIXES else _typed_loader(data, suffix, shown)
+        say(f"reading {file.name}")
+        if suffix in TEXT_SUFFIXES:
+            load, digest = _text_loader(file, suffix, shown)
+        else:
+            data = _read_bytes(file, shown)
+            digest = hashlib.sha256(data).hexdigest()
+            load = _typed_loader(data, suffix, shown)
+            del data
         sheet_name, sheets = None, ()
     else:
-        load, sheet_name, sheets = _workbook_loader(data, suffix, shown, sheet)
+        data = _read_bytes(file, shown)
+        digest = hashlib.sha256(data).hexdigest()
+        load, sheet_name, sheets = _workbook_loader(data, suffix, shown, sheet, say)
+        del data
 
     grid = load(1)
     # The preset is chosen from the top three rows as read: row 1 and the two below it
@@ -277,7 +306,14 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     if not grid.typed:
         _check_header_row(grid, keep, shown, sheet_name)
 
-    frame = _frame(grid, headers, keep)
+    # The loader holds the whole sheet as read: let it go, and each column as soon as it
+    # is converted, so that the file is never in memory twice over.
+    del load
+    columns, numbers = list(grid.columns), list(grid.numbers or (None,) * len(grid.columns))
+    grid = replace(grid, columns=(), numbers=())
+    say("checking cells")
+    frame = _frame(columns, numbers, headers, keep)
+    del columns, numbers
     if len(frame) == 0:
         where = "sheet" if sheet_name is not None else "file"
         raise DataError(Issue("no-data-rows", f"the {where} has a header row but no answers below it"
@@ -307,6 +343,10 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         aliases=_aliases(grid, headers, keep),
         value_labels=FileLabels(labels),
     )
+
+
+def _silent(stage: str) -> None:
+    """The default ``progress``: says nothing."""
 
 
 def _plain(cell: object) -> str:
@@ -368,7 +408,8 @@ def _fail(code: str, message: str, file: str, **where: Any) -> InputError:
     return InputError(Issue(code, message, file=file, **where))
 
 
-def _read_bytes(path: Path, shown: str) -> tuple[bytes, str]:
+def _checked_suffix(path: Path, shown: str) -> str:
+    """The suffix of a file that exists and that a reader knows, else the error saying what is wrong."""
     if not path.exists():
         hint = ""
         parent = path.parent
@@ -390,13 +431,24 @@ def _read_bytes(path: Path, shown: str) -> tuple[bytes, str]:
         what = f'"{suffix}" files' if suffix else "files without a suffix"
         raise _fail("unsupported-format",
                     f"cannot read {what}; supported: {' '.join(SUPPORTED_SUFFIXES)}", shown)
+    return suffix
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise _fail("file-unreadable", f"cannot be read: {e.strerror or e}", shown) from e
-    if re.match(rb"(?:\xef\xbb\xbf)?[\s\x00]*\Z", data):  # scans only up to the first real byte
+        raise _unreadable(e, shown) from e
+    if _EMPTY.match(data):  # scans only up to the first real byte
         raise _fail("empty-file", "the file is empty", shown)
-    return data, suffix
+    return data
+
+
+_EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[\s\x00]*\Z")
+
+
+def _unreadable(e: OSError, shown: str) -> InputError:
+    return _fail("file-unreadable", f"cannot be read: {e.strerror or e}", shown)
 
 
 def _sniff_not_workbook(data: bytes, shown: str, suffix: str) -> InputError:
@@ -418,7 +470,8 @@ def _sniff_not_workbook(data: bytes, shown: str, suffix: str) -> InputError:
                  f"file; it starts with {data[:8]!r}); re-download or re-save it", shown)
 
 
-def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | None):
+def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | None,
+                     say: Callable[[str], None]):
     import fastexcel
 
     archive = None
@@ -471,20 +524,54 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         return _fail("corrupt-file", f"the sheet's data is damaged ({e}); re-download the export or open and "
                      "re-save it in Excel", shown, sheet=name)
 
-    uncalculated: dict[tuple[int, int], str] = {}
+    scan = _SheetScan()
     if archive is not None and part is not None:
+        say(f"checking sheet {name}")
         # A workbook Excel calculated has a calcChain; one a program wrote may hold bare
         # formulas. Looking for them costs a pass over the sheet, so only small sheets get it.
         formulas = "xl/calcChain.xml" not in names and archive.getinfo(part).file_size <= _FORMULA_SCAN_BYTES
         try:
-            extent, uncalculated = _xlsx_scan(archive, part, formulas)
+            scan = _xlsx_scan(archive, part, formulas)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
             raise damaged(e) from e
-        _check_extent(extent, shown, name)
+        assert scan.extent is not None
+        _check_extent(scan.extent, shown, name)
+    plain_numbers: bool | None = None
+    pending: _Pending | None = None
+    if archive is not None and part is not None:
+        # How the sheet writes its numbers matters only if a column holds fractional ones;
+        # it is looked at in the background, on another core while calamine reads the sheet.
+        sheet_part = part  # (for the type checker: a str from here on)
+        pending = _Pending(lambda stop: _scan_sheet(archive, sheet_part, None, False, numbers=True, stop=stop))
+
+    def numbers_as_written() -> bool:
+        """Whether no number in the sheet is written with more than 9 decimals or an exponent."""
+        nonlocal plain_numbers, pending
+        if pending is not None:
+            try:
+                plain_numbers = pending.result().plain_numbers
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+                raise damaged(e) from e
+            finally:
+                pending = None
+        return bool(plain_numbers)
+
+    def stop_looking() -> None:
+        nonlocal pending
+        if pending is not None:
+            pending.cancel()
+            pending = None
 
     def load(header_rows: int) -> _Grid:
+        try:
+            return read(header_rows)
+        finally:
+            stop_looking()  # (done with, or not needed)
+
+    def read(header_rows: int) -> _Grid:
         # Every cell as text, in one pass: fastexcel's type guessing would turn "N/A",
         # "NA", "null", "None", "nan" into missing in a column that is otherwise numeric.
+        say(f"reading sheet {name}")
         options = {"header_row": 0, "skip_rows": header_rows - 1 if header_rows > 1 else None,
                    "whitespace_as_null": True, "skip_whitespace_tail_rows": False}
         try:
@@ -493,19 +580,25 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
             arrow, errors = sheet_.to_arrow_with_errors()
         except fastexcel.FastExcelError as e:
             raise _calamine_error(e, shown, name) from e
+        del sheet_
         if not columns:
             raise _fail("empty-file", "the sheet is empty" + _other_sheets(sheets, name), shown, sheet=name)
         texts = [arrow.column(i) for i in range(arrow.num_columns)]
         if errors is not None and header_rows == 1:  # (fastexcel shifts their rows when it skips rows)
             texts = _with_cell_errors(texts, errors)
-        if uncalculated:
-            texts = _with_formulas(texts, [c.absolute_index for c in columns], header_row + header_rows, uncalculated)
+        if scan.uncalculated:
+            texts = _with_formulas(texts, [c.absolute_index for c in columns], header_row + header_rows,
+                                   scan.uncalculated)
         numbers: list[Any] = [None] * len(texts)
-        # As text, a number is rounded to 9 decimal places (1/3 → "0.333333333"). Columns
-        # with a fractional number are read again as floats, so every value is exact; an
-        # integer-looking text is within 5e-10 of the number stored.
+        # As text, a number is rounded to 9 decimal places (1/3 → "0.333333333"): exact when
+        # the sheet writes no number with more decimals (nor an exponent), as survey exports
+        # do. Otherwise the columns with a fractional number are read again as floats, so
+        # every value is exact; an integer-looking text is within 5e-10 of the number stored.
         fractional = [i for i, text in enumerate(texts) if _has_fraction(text)]
-        if fractional:
+        if not fractional:
+            stop_looking()
+        elif not numbers_as_written():
+            say(f"reading the numbers of sheet {name}")
             try:
                 exact = reader.load_sheet(index, dtypes="float", use_columns=[columns[i].index for i in fractional],
                                           **options).to_arrow()
@@ -688,18 +781,33 @@ def _extent_pattern(column: int, row: int) -> tuple[re.Pattern[bytes], int]:
     return re.compile(rb'r="(?:(' + _greater_letters(column) + rb")[0-9]|(" + rows + rb')")'), last
 
 
-def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> tuple[_Extent, dict[tuple[int, int], str]]:
+@dataclass(frozen=True, slots=True)
+class _SheetScan:
+    """What a pass over an xlsx sheet's XML found (nothing, when there was none).
+
+    ``plain_numbers``: no number is written with more than 9 decimals or an exponent, so
+    that the reader's text of every number (rounded to 9 decimals) is exact; None: not
+    looked at.
+    """
+
+    extent: _Extent | None = None
+    uncalculated: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    plain_numbers: bool | None = None
+
+
+def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> _SheetScan:
     """How far a worksheet reaches, checked before calamine reads it (it cannot be stopped
     once it allocates), and — when ``formulas`` — its formulas that were never calculated.
 
     The ``<dimension ref="A1:AN4001"/>`` that Excel, WPS and openpyxl write at the top of a
     sheet is taken at its word when it is within :data:`MAX_SHEET_CELLS`: reading it costs
     nothing. A sheet without one (openpyxl's write-only mode) or with a larger one is
-    scanned: one decompression and a regular expression that matches only references past
-    the furthest seen so far (about 0.4 s for 100 000 rows × 40 columns of inline text).
-    Cells that hold only formatting (``<c r="XFD1048576" s="1"/>``) do not count: calamine
-    skips them. Limits: a sheet that declares a small dimension but holds cells outside it,
-    or cells whose references disagree with their rows, is not caught — Excel writes neither.
+    scanned: one decompression, in a second thread, and a regular expression that matches
+    only references past the furthest seen so far (about 0.3 s for 100 000 rows × 40
+    columns of inline text). Cells that hold only formatting (``<c r="XFD1048576" s="1"/>``)
+    do not count: calamine skips them. Limits: a sheet that declares a small dimension but
+    holds cells outside it, or cells whose references disagree with their rows, is not
+    caught — Excel writes neither.
 
     A formula cell without a stored result (``<c r="B3"><f>AVERAGE(B2:B2)</f></c>``, as
     written by a program that never calculated it) reads as empty; its formula is returned,
@@ -713,57 +821,131 @@ def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> tuple[_Ex
         rows = int(last_row) - int(first_row) + 1
         columns = _column_number(last_col) - _column_number(first_col) + 1
         if 0 < rows and 0 < columns and rows * columns <= MAX_SHEET_CELLS:
-            uncalculated = _scan_sheet(archive, part, None, formulas)[1] if formulas else {}
-            return _Extent(int(last_row), int(last_row), _column_number(last_col)), uncalculated
+            extent = _Extent(int(last_row), int(last_row), _column_number(last_col))
+            if not formulas:
+                return _SheetScan(extent)
+            return replace(_scan_sheet(archive, part, None, formulas), extent=extent)
     # Small sheets never come near the limit: references inside the first 52 columns and
     # 9 999 rows are not even looked at, so a normal export costs one pass without a match.
-    extent, uncalculated = _scan_sheet(archive, part, (52, 9999), formulas)
-    assert extent is not None
-    if extent.bound * extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
-        extent = _scan_sheet(archive, part, (0, 0), False)[0]
-        assert extent is not None
-    return extent, uncalculated
+    found = _scan_sheet(archive, part, (52, 9999), formulas)
+    assert found.extent is not None
+    if found.extent.bound * found.extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
+        found = replace(found, extent=_scan_sheet(archive, part, (0, 0), False).extent)
+    return found
+
+
+class _Pending:
+    """A function running in a background thread: :meth:`result` waits for its value (or
+    raises its exception), :meth:`cancel` asks it to stop (it is given the event) and waits."""
+
+    def __init__(self, function: Callable[[threading.Event], Any]) -> None:
+        self._stop = threading.Event()
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function,), name="csi-scan", daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[[threading.Event], Any]) -> None:
+        try:
+            self._value = function(self._stop)
+        except BaseException as e:  # handed over by result()
+            self._error = e
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _inflated(archive: zipfile.ZipFile, part: str, size: int = 1 << 22) -> Iterator[bytes]:
+    """The bytes of a ZIP member in pieces of ``size``, inflated one piece ahead in a second
+    thread: zlib lets go of the GIL, so that the next piece is inflated while the caller
+    searches this one."""
+    pieces: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def inflate() -> None:
+        try:
+            with archive.open(part) as stream:
+                while not stop.is_set():
+                    piece = stream.read(size)
+                    pieces.put(piece)
+                    if not piece:
+                        return
+        except BaseException as e:  # handed over to the reading thread
+            pieces.put(e)
+
+    worker = threading.Thread(target=inflate, name="csi-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            piece = pieces.get()
+            if isinstance(piece, BaseException):
+                raise piece
+            if not piece:
+                return
+            yield piece
+    finally:
+        stop.set()
+        while worker.is_alive():  # make room for a piece it may be waiting to hand over
+            try:
+                pieces.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | None,
-                formulas: bool) -> tuple[_Extent | None, dict[tuple[int, int], str]]:
-    """One streaming pass: the extent (when ``floors`` are given) and uncalculated formulas."""
+                formulas: bool, numbers: bool = False, stop: threading.Event | None = None) -> _SheetScan:
+    """One streaming pass: the extent (when ``floors`` are given), uncalculated formulas
+    (when ``formulas``), whether every number is written plainly (when ``numbers``); it
+    ends early, with nothing known, when ``stop`` is set."""
     column = row = 0
     far_column = far_row = ""
     column_floor, row_floor = floors or (0, 0)
     pattern, last = _extent_pattern(column_floor, row_floor)
     uncalculated: dict[tuple[int, int], str] = {}
-    with archive.open(part) as stream:
-        data = stream.read(_SCAN_CHUNK)
-        root = re.search(rb"<(\w+:)?worksheet\b", data)
-        prefix = root.group(1) or b"" if root else b""
-        row_end, cell_open, cell_end = b"</" + prefix + b"row>", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
-        formula, value = b"<" + prefix + b"f", b"<" + prefix + b"v>"
-        has_value = (value, b"<" + prefix + b"is>")
-        tail = b""
-        while True:
-            buf = tail + data
-            if data:  # whole rows only; the rest waits for the next chunk
+    plain: bool | None = True if numbers else None
+    prefix: bytes | None = None
+    tail = b""
+    pieces = _inflated(archive, part, _SCAN_CHUNK)
+    try:
+        for data in itertools.chain(pieces, (b"",)):
+            if stop is not None and stop.is_set():
+                return _SheetScan()
+            buf = tail + data if tail else data
+            if prefix is None:
+                root = re.search(rb"<(\w+:)?worksheet\b", buf)
+                prefix = (root.group(1) or b"") if root else b""
+                row_end, cell_open, cell_end = b"</" + prefix + b"row>", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
+                formula, value = b"<" + prefix + b"f", b"<" + prefix + b"v>"
+                has_value = (value, b"<" + prefix + b"is>")
+                long_number = re.compile(re.escape(value) + rb"\s*[-+]?[0-9]*(?:\.[0-9]{10}|(?:\.[0-9]*)?[eE])")
+            if data:  # whole rows only; the rest waits for the next piece
                 cut = buf.rfind(row_end)
                 cut = cut + len(row_end) if cut >= 0 else 0
             else:
                 cut = len(buf)
-            body, tail = buf[:cut], buf[cut:]
             position = 0
-            while floors is not None and (match := pattern.search(body, position)):
+            while floors is not None and (match := pattern.search(buf, position, cut)):
                 position = match.end()
-                close = body.find(b">", position)
-                if close > 0 and body[close - 1] == ord("/"):
+                close = buf.find(b">", position)
+                if close > 0 and buf[close - 1] == ord("/"):
                     continue  # an empty cell or row, there for its formatting
                 if match.group(2) is not None:  # a row counts when a cell in it has a value
-                    end = body.find(row_end, close)
-                    inside = body[close:end if end >= 0 else len(body)]
+                    end = buf.find(row_end, close, cut)
+                    inside = buf[close:end if end >= 0 else cut]
                     if not any(v in inside for v in has_value):
                         continue
                     if int(match.group(2)) > row:
                         row, far_row = int(match.group(2)), f"a value in row {int(match.group(2))}"
                 else:
-                    ref = re.match(rb"([A-Z]+)([0-9]+)", body[match.start() + 3:match.start() + 16])
+                    ref = re.match(rb"([A-Z]+)([0-9]+)", buf[match.start() + 3:match.start() + 16])
                     if ref is None:
                         continue
                     cell = ref.group(0).decode()
@@ -772,26 +954,29 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | N
                     if int(ref.group(2)) >= row:
                         row, far_row = int(ref.group(2)), f"a value in {cell}"
                 pattern, last = _extent_pattern(max(column, column_floor), max(row, row_floor))
-            at = body.find(formula) if formulas else -1
+            if plain and long_number.search(buf, 0, cut):
+                plain = False
+            at = buf.find(formula, 0, cut) if formulas else -1
             while at >= 0:
-                stop = body.find(cell_end, at)
-                stop = len(body) if stop < 0 else stop
-                if body[at + len(formula):at + len(formula) + 1] in (b">", b" ", b"/") and value not in body[at:stop]:
-                    start = body.rfind(cell_open, 0, at)
-                    ref = re.search(rb'\sr="([A-Z]{1,3})([0-9]+)"', body[start:body.find(b">", start) + 1]) if start >= 0 else None
-                    text = re.match(rb"<[^>]*?(?:/>|>([^<]*)<)", body[at:stop])
+                shut = buf.find(cell_end, at, cut)
+                shut = cut if shut < 0 else shut
+                if buf[at + len(formula):at + len(formula) + 1] in (b">", b" ", b"/") and buf.find(value, at, shut) < 0:
+                    start = buf.rfind(cell_open, 0, at)
+                    ref = re.search(rb'\sr="([A-Z]{1,3})([0-9]+)"', buf[start:buf.find(b">", start) + 1]) if start >= 0 else None
+                    text = re.match(rb"<[^>]*?(?:/>|>([^<]*)<)", buf[at:shut])
                     if ref is not None:
                         shown = _unescape(text.group(1)) if text and text.group(1) else "…"
                         uncalculated[(int(ref.group(2)), _column_number(ref.group(1)) - 1)] = \
                             "=" + (shown if len(shown) <= 40 else shown[:39] + "…")
-                at = body.find(formula, stop)
-            if not data:
-                break
-            data = stream.read(_SCAN_CHUNK)
+                at = buf.find(formula, shut, cut)
+            tail = buf[cut:]
+    finally:
+        pieces.close()
     if floors is None:
-        return None, uncalculated
+        return _SheetScan(None, uncalculated, plain)
     far = tuple(dict.fromkeys(f for f in (far_column, far_row) if f))
-    return _Extent(max(row, last, row_floor), max(row, 1), max(column, column_floor), far), uncalculated
+    extent = _Extent(max(row, last, row_floor), max(row, 1), max(column, column_floor), far)
+    return _SheetScan(extent, uncalculated, plain)
 
 
 def _unescape(raw: bytes) -> str:
@@ -817,20 +1002,20 @@ def _xlsx_merged(archive: zipfile.ZipFile, part: str) -> tuple[str, ...]:
     """The merged ranges of a worksheet (``B1:D1``); they follow its cells, so this reads it all."""
     merged: list[str] = []
     tail = b""
-    with archive.open(part) as stream:
-        while True:
-            data = stream.read(_SCAN_CHUNK)
+    pieces = _inflated(archive, part, _SCAN_CHUNK)
+    try:
+        for data in itertools.chain(pieces, (b"",)):
             buf = tail + data
             for ref in re.finditer(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"', buf):
                 merged.append(ref.group(1).decode())
-            if not data:
-                break
             tail = buf[-200:] if b"mergeCell" not in buf[-200:] else b""
+    finally:
+        pieces.close()
     return tuple(dict.fromkeys(merged))
 
 
 def _with_formulas(texts: list[Any], indexes: Sequence[int], first_data_row: int,
-                   formulas: dict[tuple[int, int], str]) -> list[Any]:
+                   formulas: Mapping[tuple[int, int], str]) -> list[Any]:
     """Put formulas that were never calculated (``=AVERAGE(B2:B9)``) where the reader saw blanks."""
     import pyarrow as pa
 
@@ -995,7 +1180,142 @@ def _unclosed_quote(body: bytes, delimiter: str) -> int | None:
     return None
 
 
-def _text_loader(data: bytes, suffix: str, shown: str):
+def _text_loader(path: Path, suffix: str, shown: str) -> tuple[Callable[[int], _Grid], str]:
+    """A loader for a CSV or TSV file, and the file's SHA-256.
+
+    The file is parsed once. A UTF-8 file (with or without BOM) streams through pyarrow's
+    reader, which checks that it is UTF-8; its hash and the counts that the checks below need
+    are taken from the same read, so that neither the bytes nor a decoded copy are kept.
+    Anything else — another encoding, NUL bytes, an odd number of quotes, rows pyarrow
+    refuses — is read whole and checked step by step (:func:`_text_checked`).
+    """
+    parsed = _text_streamed(path, suffix, shown)
+    columns, digest = parsed if parsed is not None else _text_checked(path, suffix, shown)
+
+    def load(header_rows: int) -> _Grid:
+        names: list[str | None] = []
+        data_columns = []
+        for column in columns:
+            cell = column[0].as_py() if len(column) else None
+            names.append(cell if cell and cell.strip() else None)
+            data_columns.append(column.slice(header_rows))
+        return _Grid(tuple(names), tuple(range(len(columns))), tuple(data_columns), 1, header_rows)
+
+    return load, digest
+
+
+class _Tap:
+    """A binary file read once, front to back: its SHA-256, and whether it holds NUL bytes
+    and how many quote characters, taken on the way (pyarrow calls :meth:`read`)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.sha256 = hashlib.sha256()
+        self.quotes = 0
+        self.nul = False
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        import numpy as np
+
+        chunk = self._stream.read(size)
+        self.sha256.update(chunk)
+        self.quotes += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == ord('"')))  # 8× bytes.count
+        self.nul = self.nul or b"\x00" in chunk
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _text_streamed(path: Path, suffix: str, shown: str) -> tuple[list[Any], str] | None:
+    """The columns and SHA-256 of a plain UTF-8 CSV/TSV file, parsed as it is read; None
+    for any file that needs :func:`_text_checked` to say what is wrong with it or to decode it.
+
+    What :func:`_text_checked` would find first is looked for in the first 64 KB, the rest
+    during the read: the file is UTF-8 (pyarrow validates every cell), has no NUL byte and an
+    even number of quote characters. A file that passes would pass there too, and read the same.
+    """
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_HEAD + len(codecs.BOM_UTF8))
+            if _EMPTY.match(head):  # blank so far: empty, or something for the careful path
+                if len(head) < _HEAD + len(codecs.BOM_UTF8):
+                    raise _fail("empty-file", "the file is empty", shown)
+                return None
+            if head.startswith((_ZIP, _OLE2)):
+                raise _fail("wrong-format", f"is an Excel workbook, not {suffix} text; rename it to .xlsx "
+                            "(or .xls)", shown)
+            if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                return None
+            body_head = (head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head)[:_HEAD]
+            try:  # another encoding shows in the first lines (a character cut at the end is fine)
+                codecs.getincrementaldecoder("utf-8")().decode(body_head)
+            except UnicodeDecodeError:
+                return None
+            try:
+                dialect = _dialect(body_head, suffix)
+            except csv.Error:
+                return None
+            stream.seek(0)
+            tap = _Tap(stream)
+            columns = _arrow_csv(tap, dialect)
+            while tap.read(_SCAN_CHUNK):  # (pyarrow reads to the end; the hash must cover it all)
+                pass
+    except OSError as e:
+        raise _unreadable(e, shown) from e
+    if columns is None or tap.nul or tap.quotes % 2:
+        return None
+    return columns, tap.sha256.hexdigest()
+
+
+_HEAD = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class _Dialect:
+    """How a CSV/TSV file is laid out, as its first 64 KB show it."""
+
+    delimiter: str
+    width: int  # cells in the header row
+    repeats: tuple[bool, ...]  # per column: do its first rows repeat their texts?
+
+
+def _dialect(head: bytes, suffix: str) -> _Dialect:
+    """The delimiter, the number of header cells and which columns repeat their texts,
+    from the first 64 KB of UTF-8 text."""
+    first_line = head.split(b"\n", 1)[0]
+    delimiter = "\t" if suffix == ".tsv" else ","
+    if delimiter.encode() not in first_line:  # a European Excel CSV uses ';', some tools tabs
+        for other in ("\t", ";", ","):
+            if other.encode() in first_line:
+                delimiter = other
+                break
+    text_head = head.decode("utf-8", errors="ignore")
+    rows = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
+    header = next(rows, [])
+    width = max(len(header), 1)
+    sample = list(itertools.islice(rows, 1000))[:-1]  # (the last row may be cut off)
+    repeats = []
+    for i in range(width):
+        cells = [row[i] for row in sample if i < len(row)]
+        repeats.append(len(cells) < 16 or 2 * len(set(cells)) <= len(cells))
+    return _Dialect(delimiter, width, tuple(repeats))
+
+
+def _text_checked(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]:
+    """The columns and SHA-256 of a CSV/TSV file read whole: encodings detected and
+    transcoded, NUL bytes, unclosed quotes and ragged rows dealt with."""
+    import pyarrow as pa
+
+    data = _read_bytes(path, shown)
+    digest = hashlib.sha256(data).hexdigest()
     if data.startswith((_ZIP, _OLE2)):
         raise _fail("wrong-format", f"is an Excel workbook, not {suffix} text; rename it to .xlsx "
                     "(or .xls)", shown)
@@ -1006,63 +1326,55 @@ def _text_loader(data: bytes, suffix: str, shown: str):
             raise _nul_error(data, nul, shown, suffix)
         data = bom + data
     body, _ = _decode(data, shown)
-    first_line = body[:65536].split(b"\n", 1)[0]
-    delimiter = "\t" if suffix == ".tsv" else ","
-    if delimiter.encode() not in first_line:  # a European Excel CSV uses ';', some tools tabs
-        for other in ("\t", ";", ","):
-            if other.encode() in first_line:
-                delimiter = other
-                break
-    text_head = body[:65536].decode("utf-8", errors="ignore")
+    del data
     try:
-        header = next(csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter), [])
+        dialect = _dialect(body[:_HEAD], suffix)
     except csv.Error as e:
         raise _fail("corrupt-file", f"cannot be parsed as {suffix} ({e})", shown) from e
-    width = max(len(header), 1)
+    delimiter = dialect.delimiter
     if body.count(b'"') % 2:
         line = _unclosed_quote(body, delimiter)
         if line is not None:
             raise _fail("unclosed-quote", f'a quoted cell opens on line {line} and is never closed, so every row after '
                         'it would read as one cell; close the quote (a " inside a cell is written "") or export the '
                         "file again", shown, line=line)
-
-    def load(header_rows: int) -> _Grid:
-        columns = _arrow_csv(body, delimiter, width)
-        if columns is None:  # ragged rows: read as Excel shows them, padded with blanks
-            try:
-                columns = _python_csv(body, delimiter)
-            except csv.Error as e:
-                raise _fail("corrupt-file", f"cannot be parsed as {suffix} ({e})", shown) from e
-        names: list[str | None] = []
-        data_columns = []
-        for column in columns:
-            cell = column[0].as_py() if len(column) else None
-            names.append(cell if cell and cell.strip() else None)
-            data_columns.append(column.slice(header_rows))
-        return _Grid(tuple(names), tuple(range(len(columns))), tuple(data_columns), 1, header_rows)
-
-    return load
+    columns = _arrow_csv(pa.BufferReader(pa.py_buffer(body)), dialect)
+    if columns is None:  # ragged rows: read as Excel shows them, padded with blanks
+        try:
+            columns = _python_csv(body, delimiter)
+        except csv.Error as e:
+            raise _fail("corrupt-file", f"cannot be parsed as {suffix} ({e})", shown) from e
+    return columns, digest
 
 
-def _arrow_csv(body: bytes, delimiter: str, width: int):
+def _arrow_csv(source: Any, dialect: _Dialect) -> list[Any] | None:
+    """Every cell of a UTF-8 CSV as text, one column per header cell; None when pyarrow
+    refuses the file (rows of another width, text that is not UTF-8)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"c{i}" for i in range(width)]
+    names = [f"c{i}" for i in range(dialect.width)]
+    # A column of answers holds a handful of distinct labels: dictionary-encoded while it is
+    # parsed, it takes a fraction of the memory, and the cell rules look at each label once.
+    # Columns of ids, phone numbers and times are read as plain text.
+    labels = pa.dictionary(pa.int32(), pa.string())
+    types = {n: labels if repeats else pa.string() for n, repeats in zip(names, dialect.repeats, strict=True)}
     try:
         table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+            source,
+            read_options=pacsv.ReadOptions(column_names=names, block_size=_CSV_BLOCK),
+            parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=True,
                                              ignore_empty_lines=False,
                                              invalid_row_handler=lambda row: "error"),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False,
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid:
         return None
-    return [table.column(i) for i in range(table.num_columns)]
+    return table.columns
+
+
+_CSV_BLOCK = 1 << 22
 
 
 def _python_csv(body: bytes, delimiter: str):
@@ -1370,13 +1682,11 @@ def _check_header_row(grid: _Grid, keep: Sequence[int], shown: str, sheet: str |
 
 def _header_below(grid: _Grid, keep: Sequence[int], look: int = 10) -> tuple[int, list[str]] | None:
     """The first of the next rows whose cells are all distinct text, none a number: a header."""
-    import pyarrow as pa
-
     height = min((len(grid.columns[p]) for p in keep), default=0)
     for i in range(min(look, height)):
         cells = []
         for p in keep:
-            value = grid.columns[p][i].as_py() if pa.types.is_string(grid.columns[p].type) else None
+            value = grid.columns[p][i].as_py() if _is_text(grid.columns[p].type) else None
             cells.append("" if value is None else str(value).strip())
         if all(cells) and len(set(cells)) == len(cells) and not any(re.match(_NUMBER, c) for c in cells):
             return grid.header_row + grid.header_rows + i, cells
@@ -1397,80 +1707,265 @@ def _clip(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _has_data(column: Any) -> bool:
+def _is_text(kind: Any) -> bool:
+    """A string type, or a dictionary of strings (how a CSV's columns are read)."""
     import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _has_data(column: Any) -> bool:
+    import numpy as np
     import pyarrow.compute as pc
 
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        column = pc.utf8_trim_whitespace(column)
-        return bool(pc.any(pc.not_equal(column, "")).as_py())
+    if _is_text(column.type):
+        values, codes = _distinct(column)
+        filled = pc.not_equal(pc.utf8_trim_whitespace(values), "").fill_null(False).to_numpy(zero_copy_only=False)
+        return bool(np.append(filled, False)[codes].any())
     return len(column) - column.null_count > 0
 
 
-def _frame(grid: _Grid, headers: Sequence[str], keep: Sequence[int]) -> pd.DataFrame:
+def _frame(columns: list[Any], numbers: list[Any], headers: Sequence[str], keep: Sequence[int]) -> pd.DataFrame:
+    """The data frame of the kept columns; each source column is let go once converted."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
-    numbers = grid.numbers or (None,) * len(grid.columns)
-    cells = [_cells(grid.columns[i], numbers[i]) for i in keep]
-    height = len(cells[0]) if cells else 0
+    height = len(columns[keep[0]]) if keep else 0
+
+    def convert(p: int) -> tuple[Any, np.ndarray]:
+        column, exact = columns[p], numbers[p]
+        columns[p] = numbers[p] = None
+        return _cells(column, exact)
+
+    cells: dict[str, Any] = {}
     # blank rows at the end are not respondents (a CSV's trailing blank lines, a formatted range)
     filled = np.zeros(height, dtype=bool)
-    for c in cells:
-        filled |= ~np.asarray(pd.isna(c), dtype=bool)
+    # Arrow and numpy let go of the GIL: a large sheet converts two or more columns at a time.
+    workers = min(4, os.cpu_count() or 1) if height * len(keep) >= _PARALLEL_CELLS else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for header, (values, given) in zip(headers, pool.map(convert, keep), strict=True):
+            cells[header] = values
+            filled |= given
     end = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
-    frame = pd.DataFrame(dict(zip(headers, cells, strict=True)), index=pd.RangeIndex(height))
+    frame = pd.DataFrame(cells, index=pd.RangeIndex(height), copy=False)
+    # Arrow's allocator keeps what the sheet as read used; what comes next (numpy) cannot use it
+    pa.default_memory_pool().release_unused()
     return frame.iloc[:end] if end < height else frame
 
 
-def _cells(column: Any, exact: Any = None) -> Any:
-    """One column of text under the cell rules: float64 array, ``str`` Series or object array.
+_PARALLEL_CELLS = 1_000_000
 
-    ``exact`` holds the column's numeric cells as float64 (null elsewhere); it replaces
-    the parse of the text where the text is a number.
+
+def _distinct(column: Any) -> tuple[Any, np.ndarray]:
+    """The distinct cells of a text column (an Arrow string array) and, per row, the
+    position of its cell among them (int32; -1 where the cell is null)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(column.type):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if not _is_text(column.type):
+            column = pc.cast(column, pa.string())
+        column = pc.dictionary_encode(column)
+    chunks = column.unify_dictionaries().chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if not chunks:
+        return pa.array([], pa.string()), np.empty(0, dtype=np.int32)
+    codes = [(c.indices if c.null_count == 0 else pc.fill_null(c.indices, -1)).to_numpy(zero_copy_only=False)
+             for c in chunks]
+    return chunks[0].dictionary, (codes[0] if len(codes) == 1 else np.concatenate(codes)).astype(np.int32, copy=False)
+
+
+def _cells(column: Any, exact: Any = None) -> tuple[Any, np.ndarray]:
+    """One column of text under the cell rules, and which of its rows hold a value.
+
+    The cells: float64 when every value is a number; when every value is text, a pandas
+    ``Categorical`` if the texts repeat (:func:`_repeats`: answer labels, segments) and a
+    ``str`` Series if not; with both, an object array holding floats and strs. ``exact``
+    holds the column's numeric cells as float64 (null elsewhere); it replaces the parse of
+    the text where the text is a number.
+
+    A column gets the rules once per distinct text (hashed), unless rows sampled across it
+    are nearly all distinct (ids, phone numbers, times): then row by row. Both give the same.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
     if pa.types.is_null(column.type):
-        return np.full(len(column), np.nan)
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        column = pc.cast(column, pa.string())
-    # An answer column holds a handful of distinct labels: apply the rules to those, then
-    # spread the results over the rows (several times faster on a large export).
-    encoded = None
-    if exact is None and len(column) > 4096 and len(pc.unique(column.slice(0, 4096))) <= 256:
-        encoded = pc.dictionary_encode(column)
-    source = column if encoded is None else encoded.dictionary
-    text = pc.utf8_trim_whitespace(source)
+        return np.full(len(column), np.nan), np.zeros(len(column), dtype=bool)
+    if not pa.types.is_dictionary(column.type):
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if not _is_text(column.type):
+            column = pc.cast(column, pa.string())
+        if len(column) > _SAMPLE_ROWS:  # rows spread over the column: nearly all distinct?
+            sample = column.take(np.linspace(0, len(column) - 1, _SAMPLE_ROWS).astype(np.int64))
+            if len(pc.unique(sample)) > 0.95 * _SAMPLE_ROWS:
+                return _cells_by_row(column, exact)
+    return _cells_by_value(column, exact)
+
+
+#: How many rows of a column tell whether its texts repeat (see :func:`_cells`).
+_SAMPLE_ROWS = 4096
+
+
+def _cells_by_value(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
+    """:func:`_cells` applying the rules to each distinct text, then spreading the results
+    over the rows: an index of -1 (a null cell) picks the "missing" appended at the end."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values, codes = _distinct(column)
+    del column
+    text = pc.utf8_trim_whitespace(values)
     null = pa.scalar(None, text.type)
     text = pc.if_else(pc.equal(text, ""), null, text)
+    blank = np.append(text.is_null().to_numpy(zero_copy_only=False), True)
+    given = ~blank[codes]
+    used = np.zeros(len(text) + 1, dtype=bool)
+    used[codes] = True
+    counted = used[:-1] & ~blank[:-1]  # a value some row holds (a sliced-off header row's may linger)
     numeric = pc.match_substring_regex(text, _NUMBER)
-    count = pc.sum(numeric).as_py() or 0
-    if count == 0:
-        return (text if encoded is None else pc.take(text, encoded.indices)).to_pandas()
-    parsed = pc.cast(pc.if_else(numeric, text, null), pa.float64())
-    if exact is not None:
-        parsed = pc.if_else(pc.and_(numeric, pc.is_valid(exact)), exact, parsed)
-    numbers = _floats(parsed)
-    every = count == len(text) - text.null_count
-    if every and encoded is None:
-        return numbers
-    cells = numbers.astype(object) if every else text.to_numpy(zero_copy_only=False).astype(object)
-    if not every:
-        is_number = numeric.fill_null(False).to_numpy(zero_copy_only=False)
-        cells[is_number] = numbers[is_number]
-        cells[text.is_null().to_numpy(zero_copy_only=False)] = np.nan
-    if encoded is None:
-        return cells
-    # spread the distinct values over the rows; a missing cell points one past the end
-    rows = pc.fill_null(encoded.indices, len(cells)).to_numpy(zero_copy_only=False)
+    is_number = numeric.fill_null(False).to_numpy(zero_copy_only=False)
+    if not (is_number & counted).any():
+        return _text_cells(text, codes, counted, int(given.sum())), given
+    every = not (counted & ~is_number).any()
+    parsed = np.append(_floats(pc.cast(pc.if_else(numeric, text, null), pa.float64())), np.nan)
+    if exact is None:
+        if every:
+            return parsed[codes], given
+        cells = np.append(text.to_numpy(zero_copy_only=False).astype(object), np.nan)
+        cells[:-1][is_number] = parsed[:-1][is_number]
+        cells[blank] = np.nan
+        return cells[codes], given
+    numbers = parsed[codes]
+    exact_rows = np.append(is_number, False)[codes] & exact.is_valid().to_numpy(zero_copy_only=False)
+    numbers[exact_rows] = _floats(exact)[exact_rows]
     if every:
-        return np.append(numbers, np.nan)[rows]
-    return np.append(cells, np.nan)[rows]
+        return numbers, given
+    cells = np.append(text.to_numpy(zero_copy_only=False).astype(object), np.nan)
+    cells[blank] = np.nan
+    cells = cells[codes]
+    number_rows = np.append(is_number, False)[codes]
+    cells[number_rows] = numbers[number_rows]
+    return cells, given
+
+
+def _cells_by_row(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
+    """:func:`_cells` applying the rules to every row of a string Array (with as few
+    copies of a column of a million texts as the rules allow)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(column)
+    del column
+    given = pc.not_equal(text, "").fill_null(False).to_numpy(zero_copy_only=False)
+    numeric = pc.match_substring_regex(text, _NUMBER).fill_null(False)
+    is_number = numeric.to_numpy(zero_copy_only=False)
+    count = int(is_number.sum())
+    if count == 0:
+        return _sorted_text_cells(text, given), given
+    numbers = np.full(len(text), np.nan)
+    numbers[is_number] = _floats(pc.cast(text.filter(numeric), pa.float64()))
+    if exact is not None:
+        exact_rows = is_number & exact.is_valid().to_numpy(zero_copy_only=False)
+        numbers[exact_rows] = _floats(exact)[exact_rows]
+    if count == int(given.sum()):
+        return numbers, given
+    cells = text.to_numpy(zero_copy_only=False).astype(object)
+    cells[is_number] = numbers[is_number]
+    cells[~given] = np.nan
+    return cells, given
+
+
+def _sorted_text_cells(text: Any, given: np.ndarray) -> Any:
+    """:func:`_text_cells` for the rows of a string Array, mostly distinct texts; ``given``
+    marks the rows holding one. Distinct texts are counted by sorting, which Arrow does
+    several times faster than it hashes a million distinct texts (pyarrow 26)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order = pc.array_sort_indices(text).to_numpy(zero_copy_only=False)
+    order = order[given[order]]
+    count = len(order)
+    ordered = text.take(pa.array(order))
+    first = _first_of_runs(ordered)
+    if not _repeats(int(first.sum()), count):
+        if count < len(text) - text.null_count:  # blank texts: missing
+            text = pc.if_else(pa.array(given), text, pa.scalar(None, text.type))
+        return text.cast(pa.large_string()).to_pandas()
+    codes = np.full(len(text), -1, dtype=_code_type(int(first.sum())))
+    codes[order] = np.cumsum(first) - 1
+    return _categorical(ordered, first, codes)
+
+
+def _text_cells(text: Any, codes: np.ndarray, counted: np.ndarray, count: int) -> Any:
+    """Rows of a column of text only: ``Categorical`` with sorted categories when its
+    texts repeat (:func:`_repeats`), else ``str``.
+
+    ``text`` holds distinct texts (null for a blank), ``codes`` each row's position among
+    them (-1: missing), ``counted`` which of them some row holds, ``count`` how many rows
+    hold a value.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    held = np.flatnonzero(counted)
+    order = held[pc.array_sort_indices(text.take(pa.array(held))).to_numpy(zero_copy_only=False)]
+    ordered = text.take(pa.array(order))
+    first = _first_of_runs(ordered)  # (texts that differed only in spaces are equal now)
+    if not _repeats(int(first.sum()), count):
+        return pc.take(text.cast(pa.large_string()), pa.array(codes, mask=codes < 0)).to_pandas()
+    category = np.full(len(text) + 1, -1, dtype=_code_type(int(first.sum())))  # (-1 picks the last)
+    category[order] = np.cumsum(first) - 1
+    return _categorical(ordered, first, category[codes])
+
+
+def _first_of_runs(ordered: Any) -> np.ndarray:
+    """Of a sorted string Array without nulls: which elements start a run of equal texts."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = len(ordered)
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        first[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    return first
+
+
+def _repeats(distinct: int, count: int) -> bool:
+    """Whether ``count`` texts with ``distinct`` different ones make a categorical column:
+    at most half as many distinct texts as texts, and at most 32 767 of them (answer labels,
+    segments, names — not ids or times)."""
+    return 2 * distinct <= count and distinct <= _MAX_CATEGORIES
+
+
+_MAX_CATEGORIES = 32767
+
+
+def _code_type(categories: int) -> Any:
+    import numpy as np
+
+    return np.int8 if categories < 127 else np.int16
+
+
+def _categorical(ordered: Any, first: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = pd.CategoricalDtype(pd.Index(ordered.filter(pa.array(first)).to_pandas()))
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
 def _floats(column: Any) -> np.ndarray:
@@ -1531,6 +2026,11 @@ def durations_seconds(table: Table) -> np.ndarray | None:
     if table.duration_column is None:
         return None
     column = table.frame[table.duration_column]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # each category parsed once
+        per = [parse_duration(c) for c in column.cat.categories.tolist()]
+        seconds = np.array([*per, np.nan], dtype=np.float64)[column.cat.codes.to_numpy()]
+        seconds[seconds < 0] = np.nan
+        return seconds
     if isinstance(column.dtype, pd.StringDtype):
         seconds = np.full(len(column), np.nan)
         is_text = column.notna().to_numpy(dtype=bool)
