@@ -20,18 +20,23 @@ an error under ``strict``.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from csi.errors import DataError, Issue
 from csi.model import Item, Model, Scale
 from csi.privacy import mask_text
-from csi.survey.read import Table, durations_seconds, find_column, question_number, question_stem
+from csi.survey.read import Table, find_column, parse_duration, question_number, question_stem
+
+_ArrayLike = np.ndarray | ExtensionArray
 
 __all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column", "shown_cell",
            "pii_columns"]
@@ -123,6 +128,131 @@ def _normalise_text(s: pd.Series) -> pd.Series:
     return text
 
 
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A column as codes into its distinct cells: row i holds ``cells.iloc[codes[i]]``, -1 an empty cell.
+
+    Whatever is read from a cell depends on the cell alone, so it is worked out once per
+    distinct cell and spread to the rows with ``np.take`` (code -1 takes the last entry: put
+    the value of an empty cell there). A survey column holds a handful of distinct answers.
+    ``cells`` keeps the column's dtype, so that its text (``astype("string")``) is the text
+    of the rows. Cells are distinct when their text differs: 1, 1.0 and True are three
+    cells though Python finds them equal, and so are 0.0 and -0.0. Empty cells are None,
+    NaN, NaT and NA.
+
+    >>> codes, cells = _distinct(pd.Series(["b", None, "a", "b", 1.0, True], dtype=object))
+    >>> codes.tolist(), cells.tolist()
+    ([0, -1, 1, 0, 2, 3], ['b', 'a', 1.0, True])
+    """
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(), pd.Series(s.cat.categories)
+    values = s.array if isinstance(dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
+    codes, uniques = pd.factorize(values)
+    if pd.api.types.is_object_dtype(dtype):
+        codes, uniques = _split_equal_objects(values, codes, uniques)
+    elif dtype.kind == "f" and len(uniques):
+        codes, uniques = _split_zeros(s, codes, uniques)
+    cells = pd.Series(uniques, dtype=dtype) if isinstance(uniques, np.ndarray) else pd.Series(uniques)
+    return _narrow(codes, len(cells)), cells
+
+
+#: Columns at least this long are factorized in threads: pyarrow's and pandas' hash tables
+#: release the GIL, and a survey has dozens of columns.
+_THREADED_ROWS = 100_000
+
+
+class _DistinctCells:
+    """:func:`_distinct` of a frame's columns, each worked out once."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._found: dict[str, tuple[np.ndarray, pd.Series]] = {}
+
+    def prefetch(self, columns: Iterable[str]) -> None:
+        """Work out several columns, at the same time when they are long."""
+        names = [c for c in dict.fromkeys(columns) if c not in self._found]
+        series = [self._frame[c] for c in names]
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        workers = min(cpus, len(names), 4)
+        if workers > 1 and len(self._frame) >= _THREADED_ROWS:
+            with ThreadPoolExecutor(workers) as pool:
+                self._found.update(zip(names, pool.map(_distinct, series), strict=True))
+        else:
+            self._found.update((name, _distinct(s)) for name, s in zip(names, series, strict=True))
+
+    def __getitem__(self, column: str) -> tuple[np.ndarray, pd.Series]:
+        if column not in self._found:
+            self._found[column] = _distinct(self._frame[column])
+        return self._found[column]
+
+
+def _narrow(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes in the smallest integer type that holds them: a code per row and item adds up."""
+    for kind in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(kind).max:
+            return codes.astype(kind, copy=False)
+    return codes
+
+
+def _split_zeros(s: pd.Series, codes: np.ndarray, uniques: _ArrayLike) -> tuple[np.ndarray, _ArrayLike]:
+    """Give -0.0 a code of its own (``pd.factorize`` finds it equal to 0.0; its text is "-0.0")."""
+    u = np.asarray(uniques, dtype=np.float64)
+    zero = np.flatnonzero(u == 0)
+    if not zero.size:
+        return codes, uniques
+    x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    zeros = x == 0
+    negative = zeros & np.signbit(x)
+    if not negative.any():
+        return codes, uniques
+    if np.count_nonzero(negative) == np.count_nonzero(zeros):
+        u[zero] = -0.0
+    else:
+        u[zero] = 0.0
+        codes[negative] = len(u)
+        u = np.append(u, -0.0)
+    return codes, pd.array(u, dtype=s.dtype) if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else u.astype(s.dtype)
+
+
+def _split_equal_objects(values: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Part cells of an object column that ``pd.factorize`` took for one (1 == 1.0 == True).
+
+    Text only equals text, so only the number-like cells are looked at again: Python floats
+    by their bits; anything else (ints, bools, dates mixed in) by type and repr, one cell
+    at a time — no reader makes such columns.
+    """
+    other = np.fromiter((not isinstance(u, str) for u in uniques), dtype=bool, count=len(uniques))
+    if not other.any():
+        return codes, uniques
+    rows = np.flatnonzero(np.append(other, False)[codes])
+    cells = values[rows]
+    floats = all(type(u) in (float, np.float64) for u in uniques[other])
+    if floats and pd.api.types.infer_dtype(cells, skipna=False) == "floating":
+        if not (np.asarray(uniques[other], dtype=np.float64) == 0).any():
+            return codes, uniques  # equal floats have the same text, except 0.0 and -0.0
+        sub_codes, bits = pd.factorize(cells.astype(np.float64).view(np.int64))
+        extra = bits.view(np.float64).tolist()
+    else:
+        seen: dict[tuple[type, str], int] = {}
+        sub_codes = np.empty(len(cells), dtype=np.intp)
+        extra = []
+        for i, v in enumerate(cells):
+            key = (type(v), repr(v))
+            if key not in seen:
+                seen[key] = len(extra)
+                extra.append(v)
+            sub_codes[i] = seen[key]
+    texts = uniques[~other]
+    renumber = np.append(np.cumsum(~other) - 1, -1)
+    codes = np.take(renumber, codes)
+    codes[rows] = len(texts) + sub_codes
+    out = np.empty(len(texts) + len(extra), dtype=object)
+    out[: len(texts)] = texts
+    for i, v in enumerate(extra, start=len(texts)):
+        out[i] = v
+    return codes, out
+
+
 # 腾讯问卷 exports a choice with its option letter: "A.非常满意".
 _OPTION_LETTER = r"^[A-Za-z][.．、]\s*"
 
@@ -137,32 +267,55 @@ def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = (),
     (``"A.非常满意"`` is ``非常满意``). An item without labels of its own takes a labelled
     SPSS value as its code: ``file_labels`` (code → label), by default the value labels
     the column's table carries (``s.attrs["value_labels"]``, see :func:`read_survey`).
-    Vectorised over the column: no Python per cell except for the rare non-ASCII text.
+    Each distinct cell is converted once (:func:`_distinct`), whatever the column's dtype.
     """
-    text = _normalise_text(s)
-    blank = text.isna().to_numpy() | (text == "").fillna(True).to_numpy()
+    if file_labels is None:
+        file_labels = _file_labels(s)
+    codes, raw, bad = _convert(*_distinct(s), item, missing_codes, file_labels)
+    return np.take(raw, codes), np.take(bad, codes)
+
+
+def _file_labels(s: pd.Series) -> Mapping[object, str] | None:
+    """The value labels (code → label) a column's table carries for it, if any."""
+    return (s.attrs.get("value_labels") or {}).get(s.name)
+
+
+def _convert(codes: np.ndarray, cells: pd.Series, item: Item, missing_codes: Sequence[str],
+             file_labels: Mapping[object, str] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`convert_column` per distinct cell (:func:`_distinct`): ``(codes, raw, invalid)``,
+    the rows' values being ``np.take(raw, codes)``; the last entry is an empty cell's (NaN, valid)."""
     missing_words = {unicodedata.normalize("NFKC", m).strip() for m in (*item.missing, *missing_codes)}
-    numeric = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
     missing_numbers = []
     for word in missing_words:
         try:
             missing_numbers.append(float(word))
         except ValueError:
             pass
-    is_missing = blank | text.isin(missing_words).fillna(False).to_numpy()
-    if missing_numbers:
-        is_missing |= np.isin(numeric, missing_numbers)
-    raw = numeric.copy()
     mapping: dict[str, float] = {}
     if item.type != "metric":
         if item.labels:
             mapping = {unicodedata.normalize("NFKC", k).strip(): float(v) for k, v in item.labels}
         else:
-            if file_labels is None:
-                file_labels = (s.attrs.get("value_labels") or {}).get(s.name)
             for code, label in (file_labels or {}).items():
                 if isinstance(code, (int, float)) and not isinstance(code, bool):
                     mapping.setdefault(unicodedata.normalize("NFKC", str(label)).strip(), float(code))
+    if cells.dtype == np.float64:
+        raw, bad = _convert_numbers(cells.to_numpy(), item, missing_numbers, mapping)
+    else:
+        raw, bad = _convert_text(cells, item, missing_words, missing_numbers, mapping)
+    return codes, np.append(raw, np.nan), np.append(bad, False)
+
+
+def _convert_text(cells: pd.Series, item: Item, missing_words: set[str], missing_numbers: list[float],
+                  mapping: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Cells read as text: a number, a label, a missing word, or invalid."""
+    text = _normalise_text(cells)
+    blank = text.isna().to_numpy() | (text == "").fillna(True).to_numpy()
+    numeric = pd.to_numeric(text, errors="coerce").astype("float64").to_numpy()
+    is_missing = blank | text.isin(missing_words).fillna(False).to_numpy()
+    if missing_numbers:
+        is_missing |= np.isin(numeric, missing_numbers)
+    raw = numeric.copy()
     labelled = np.array(text.map(mapping), dtype=np.float64) if mapping else np.full(len(raw), np.nan)
     # text that is neither a number, a label nor a missing word: an option letter in front?
     unmatched = np.isnan(labelled) & np.isnan(numeric) & ~is_missing
@@ -173,6 +326,30 @@ def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = (),
             labelled[unmatched] = bare.map(mapping).astype("float64").to_numpy()
     has_label = ~np.isnan(labelled)
     raw[has_label] = labelled[has_label]
+    return _check(raw, is_missing, item)
+
+
+def _convert_numbers(x: np.ndarray, item: Item, missing_numbers: list[float],
+                     mapping: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Number cells (float64, none NaN), as :func:`_convert_text` reads their text.
+
+    The text of a float64 cell reads back as the same float, and is a missing word only if
+    that word's number is the cell's; a label can still be the cell's text ("5.0").
+    """
+    is_missing = np.isin(x, missing_numbers) if missing_numbers else np.zeros(len(x), dtype=bool)
+    raw = x.copy()
+    for key, code in mapping.items():
+        try:
+            number = float(key)
+        except ValueError:
+            continue
+        if not np.isnan(number) and pd.Series([number]).astype("string").iloc[0] == key:
+            raw[(x == number) & (np.signbit(x) == np.signbit(number))] = code
+    return _check(raw, is_missing, item)
+
+
+def _check(raw: np.ndarray, is_missing: np.ndarray, item: Item) -> tuple[np.ndarray, np.ndarray]:
+    """Missing answers to NaN; answers off the scale (or not finite, when measured) invalid."""
     raw[is_missing] = np.nan
     given = ~is_missing
     if item.type == "metric":
@@ -313,25 +490,30 @@ def prepare(
         raise DataError(issues)
 
     frame = table.frame
-    n_rows = len(frame)
-    values = np.empty((n_rows, len(items)), dtype=np.float64)
+    distinct = _DistinctCells(frame)
+    id_columns = list(dup_columns) or ([table.id_column] if table.id_column else [])
+    duration = [table.duration_column] if table.duration_column and model.quality.min_duration is not None else []
+    distinct.prefetch([*columns, *seg_columns.values(), *id_columns, *duration])
+    # per item: codes into its distinct cells, and each distinct cell's 0–100 value
+    coded: list[tuple[np.ndarray, np.ndarray]] = []
     invalid_cells: list[InvalidCells] = []
     column_issues: list[Issue] = []
     strict_issues: list[Issue] = []
-    for j, (item, col) in enumerate(zip(items, columns, strict=True)):
-        raw, bad = convert_column(frame[col], item, table.missing_codes)
+    for item, col in zip(items, columns, strict=True):
+        codes, raw, bad = _convert(*distinct[col], item, table.missing_codes, _file_labels(frame[col]))
         if item.type == "metric":
             assert item.best is not None and item.worst is not None
-            values[:, j] = metric_score(raw, item.best, item.worst)
+            coded.append((codes, metric_score(raw, item.best, item.worst)))
         else:
-            values[:, j] = rescale(raw, item.scale, item.reverse)
-        if bad.any():
-            where = np.flatnonzero(bad)
+            coded.append((codes, rescale(raw, item.scale, item.reverse)))
+        where = np.flatnonzero(np.take(bad, codes)) if bad.any() else np.empty(0, dtype=np.intp)
+        if where.size:
             letter = table.letter(col)
             shown = [shown_cell(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
             invalid_cells.append(InvalidCells(item.id, col, letter, int(where.size),
                                               tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown)))
-            problem = _unusable_column(table, item, col, raw, where)
+            valid = int(np.count_nonzero(~np.isnan(np.take(raw, codes))))
+            problem = _unusable_column(table, item, col, valid, where)
             if problem is not None:
                 column_issues.append(problem)
             elif strict:
@@ -360,29 +542,47 @@ def prepare(
             margin_columns.append(find_column(table, column=column, what=f"population.margins {column!r}"))
         except DataError as e:
             raise DataError(e.issues) from None
-    keep, quality = _apply_rules(table, model, values, dup_columns)
-    rows = np.array([table.row_number(i) for i in range(n_rows)], dtype=np.int64)
+
+    reason = _exclusions(table, model, coded, distinct, id_columns)
+    keep = reason == 0
+    kept = np.flatnonzero(keep)
+    values, straight = _kept_values(model, coded, kept)
+    straight = kept[straight]
+    rows = _row_numbers(table, kept)
+    excluded_rows = np.flatnonzero(reason)
+    exclusions = tuple(zip(_row_numbers(table, excluded_rows).tolist(),
+                           np.array(EXCLUSION_REASONS, dtype=object)[reason[excluded_rows] - 1].tolist(), strict=True))
+    counts = np.bincount(reason, minlength=len(EXCLUSION_REASONS) + 1)
+    quality = DataQuality(len(frame), int(kept.size), {r: int(c) for r, c in zip(EXCLUSION_REASONS, counts[1:], strict=True)},
+                          {"straightliner": int(straight.size)}, tuple(invalid_cells), exclusions,
+                          tuple((row, "straightliner") for row in _row_numbers(table, straight).tolist()))
+
     segments = {}
     for name, col in seg_columns.items():
-        seg = frame[col].astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
-        segments[name] = seg.to_numpy(dtype=object)[keep]
-    quality = DataQuality(quality.rows, quality.used, quality.excluded, quality.flagged, tuple(invalid_cells),
-                          quality.exclusions, quality.flags)
+        codes, cells = distinct[col]
+        text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
+        segments[name] = np.take(np.append(text.to_numpy(dtype=object), "(missing)"), codes[kept])
     weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
     kept_weights = None if weights is None else weights[keep]
     if model.margins:
-        kept_weights, weighting = _rake(table, model, margin_columns, keep, kept_weights)
+        kept_weights, weighting = _rake(table, model, distinct, margin_columns, keep, kept_weights)
     comments = {}
+    nothing = list({*table.missing_codes, *NO_COMMENT})
     for name, col in comment_columns.items():
-        text = frame[col].astype("string").str.strip().fillna("")
-        nothing = {*table.missing_codes, *NO_COMMENT}
-        text = text.where(~text.str.lower().isin(list(nothing)), "")
-        comments[name] = text.to_numpy(dtype=object)[keep]
-    return Responses(values[keep], tuple(i.id for i in items), tuple(columns), rows[keep], quality,
+        codes, cells = distinct[col]
+        text = cells.astype("string").str.strip().fillna("")
+        text = text.where(~text.str.lower().isin(nothing), "")
+        comments[name] = np.take(np.append(text.to_numpy(dtype=object), ""), codes[kept])
+    return Responses(values, tuple(i.id for i in items), tuple(columns), rows, quality,
                      kept_weights, segments, weighting, comments)
 
 
-def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
+def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:
+    """Spreadsheet rows of frame rows ``i``: :meth:`Table.row_number` for many rows at once."""
+    return np.add(i, table.first_row, dtype=np.int64)
+
+
+def _rake(table: Table, model: Model, distinct: _DistinctCells, columns: Sequence[str], keep: np.ndarray,
           base: np.ndarray | None) -> tuple[np.ndarray, dict[str, object]]:
     """Rake the kept respondents to the model's population margins (csi.raking)."""
     from csi.raking import rake
@@ -391,8 +591,11 @@ def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
     issues: list[Issue] = []
     rows = np.flatnonzero(keep)
     for (name, shares), col in zip(model.margins, columns, strict=True):
-        cats = table.frame[col].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else _cell_text(v).strip())
-        cats = cats.to_numpy(dtype=object)[keep]
+        codes, cells = distinct[col]
+        names = np.empty(len(cells) + 1, dtype=object)
+        names[:-1] = [_cell_text(v).strip() for v in cells.tolist()]
+        names[-1] = ""
+        cats = np.take(names, codes[rows])
         known = {c for c, _ in shares}
         for i in np.flatnonzero(~np.isin(cats, list(known))):
             issues.append(Issue("rake-unknown-category", f"{cats[i]!r} is not a category of population.margins {name!r} "
@@ -409,9 +612,10 @@ def _rake(table: Table, model: Model, columns: Sequence[str], keep: np.ndarray,
     return r.weights, info
 
 
-def _unusable_column(table: Table, item: Item, col: str, raw: np.ndarray, bad_rows: np.ndarray) -> Issue | None:
+def _unusable_column(table: Table, item: Item, col: str, valid: int, bad_rows: np.ndarray) -> Issue | None:
     """A column whose answers as a whole do not fit the item, even without ``strict``.
 
+    ``valid`` answers are usable, those on ``bad_rows`` are not.
     ``no-valid-answers``: answers were given but not one is usable (dates where ratings
     belong, text in a measured column): the model is probably bound to the wrong column.
     ``scale-mismatch``: at least 3 answers, and a fifth of all, are numbers outside the
@@ -423,8 +627,9 @@ def _unusable_column(table: Table, item: Item, col: str, raw: np.ndarray, bad_ro
     first = table.row_number(int(bad_rows[0]))
     example = shown_cell(cells.iloc[0])
     where = {"file": table.path, "sheet": table.sheet, "row": first, "column": col, "letter": letter}
-    valid = int(np.count_nonzero(~np.isnan(raw)))
-    numbers = pd.to_numeric(_normalise_text(cells), errors="coerce").to_numpy(dtype=np.float64)
+    codes, distinct = _distinct(cells)
+    numbers = np.take(np.append(pd.to_numeric(_normalise_text(distinct), errors="coerce").to_numpy(dtype=np.float64), np.nan),
+                      codes)
     numbers = numbers[np.isfinite(numbers)]
     given = valid + len(cells)
     if item.type != "metric" and numbers.size >= 3 and numbers.size >= 0.2 * given:
@@ -446,8 +651,18 @@ def _unusable_column(table: Table, item: Item, col: str, raw: np.ndarray, bad_ro
     return None
 
 
+def _numbers(s: pd.Series) -> np.ndarray:
+    """The cells of a column as numbers, read from their text (NaN where there is none)."""
+    codes, cells = _distinct(s)
+    if cells.dtype == np.float64:
+        numbers = cells.to_numpy()  # a float's text reads back as itself
+    else:
+        numbers = pd.to_numeric(_normalise_text(cells), errors="coerce").astype("float64").to_numpy()
+    return np.take(np.append(numbers, np.nan), codes)
+
+
 def _respondent_weights(table: Table, header: str) -> np.ndarray:
-    raw = pd.to_numeric(_normalise_text(table.frame[header]), errors="coerce").astype("float64").to_numpy()
+    raw = _numbers(table.frame[header])
     bad = ~(np.isfinite(raw) & (raw > 0))
     if bad.any():
         letter = table.letter(header)
@@ -457,49 +672,108 @@ def _respondent_weights(table: Table, header: str) -> np.ndarray:
     return raw
 
 
-def _apply_rules(table: Table, model: Model, values: np.ndarray, dup_columns: Sequence[str] = ()) -> tuple[np.ndarray, DataQuality]:
-    """Respondent rules of DESIGN.md §4; returns the mask of respondents kept."""
-    n = values.shape[0]
-    k_index = len(model.items)
-    answered_any = (~np.isnan(values)).any(axis=1)
-    answered_index = (~np.isnan(values[:, :k_index])).sum(axis=1)
-    reason = np.full(n, "", dtype=object)
+def _durations(table: Table, distinct: _DistinctCells) -> np.ndarray | None:
+    """:func:`~csi.survey.read.durations_seconds`, each distinct cell parsed once whatever the dtype."""
+    if table.duration_column is None:
+        return None
+    codes, cells = distinct[table.duration_column]
+    seconds = np.array([parse_duration(v) for v in cells.tolist()] + [np.nan], dtype=np.float64)
+    seconds[seconds < 0] = np.nan
+    return np.take(seconds, codes)
 
-    empty = ~answered_any
-    reason[empty] = "empty"
-    incomplete = (answered_index < model.quality.min_answered * k_index) & (reason == "")
-    reason[incomplete] = "incomplete"
+
+def _id_codes(codes: np.ndarray, cells: pd.Series) -> np.ndarray:
+    """Per row, a code shared by the rows whose cell has the same stripped text; -1 when blank."""
+    if cells.dtype == np.float64:
+        return codes  # distinct floats have distinct text, and a float's text is never blank
+    text = cells.astype("string").str.strip()
+    same, _ = pd.factorize(text)
+    same[(text.isna() | (text == "")).fillna(True).to_numpy()] = -1
+    return np.take(np.append(same, -1), codes)
+
+
+def _later_submissions(distinct: _DistinctCells, id_columns: Sequence[str]) -> np.ndarray:
+    """Rows followed by another row with the same ids: all of a respondent's submissions but
+    the last. Blank ids identify nobody."""
+    key = _id_codes(*distinct[id_columns[0]]).astype(np.int64)
+    for col in id_columns[1:]:
+        other = _id_codes(*distinct[col]).astype(np.int64)
+        both = np.where((key < 0) | (other < 0), -1, key * (int(other.max(initial=0)) + 1) + other)
+        key, _ = pd.factorize(both)
+        key[both < 0] = -1
+    later = np.zeros(len(key), dtype=bool)
+    known = np.flatnonzero(key >= 0)
+    if not known.size:
+        return later
+    counts = np.bincount(key[known])
+    repeated = known[counts[key[known]] > 1]
+    later[repeated[pd.Series(key[repeated]).duplicated(keep="last").to_numpy()]] = True
+    return later
+
+
+def _exclusions(table: Table, model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]], distinct: _DistinctCells,
+                id_columns: Sequence[str]) -> np.ndarray:
+    """Respondent rules of DESIGN.md §4: per row 0 (kept) or 1 + the index of its reason in
+    :data:`EXCLUSION_REASONS` (the first rule that excludes it). ``id_columns`` identify a
+    respondent (``quality.duplicate_by``, else the preset's id column)."""
+    n = len(table.frame)
+    k_index = len(model.items)
+    answered_index = np.zeros(n, dtype=np.int32)
+    answered_other = np.zeros(n, dtype=bool)
+    for j, (codes, scores) in enumerate(coded):
+        answered = np.take(~np.isnan(scores), codes)
+        if j < k_index:
+            answered_index += answered
+        else:
+            answered_other |= answered
+    reason = np.zeros(n, dtype=np.int8)
+    reason[(answered_index == 0) & ~answered_other] = 1
+    reason[(answered_index < model.quality.min_answered * k_index) & (reason == 0)] = 2
     if model.quality.min_duration is not None:
-        seconds = durations_seconds(table)
+        seconds = _durations(table, distinct)
         if seconds is not None:
             with np.errstate(invalid="ignore"):
-                speeder = (seconds < model.quality.min_duration) & (reason == "")
-            reason[speeder] = "speeder"
-    id_columns = list(dup_columns) or ([table.id_column] if table.id_column else [])
+                reason[(seconds < model.quality.min_duration) & (reason == 0)] = 3
     if id_columns:
-        keys = table.frame[id_columns].astype("string").apply(lambda c: c.str.strip())
-        known = (keys.notna() & (keys != "")).all(axis=1).to_numpy()
-        # keep the last submission of each respondent; blank ids identify nobody
-        later = keys.duplicated(keep="last").to_numpy() & known
-        duplicate = later & (reason == "")
-        reason[duplicate] = "duplicate"
-    keep = reason == ""
+        reason[_later_submissions(distinct, id_columns) & (reason == 0)] = 4
+    return reason
 
-    flags: list[tuple[int, str]] = []
-    flagged = {"straightliner": 0}
-    ratings = [j for j, item in enumerate(model.items) if item.type == "rating"]
-    if len(ratings) >= model.quality.straightline_min_items:
-        block = values[:, ratings].copy()
-        # "the same answer on every item" is about what was ticked, before reverse-wording flips it
-        flip = [i for i, j in enumerate(ratings) if model.items[j].reverse]
-        block[:, flip] = 100.0 - block[:, flip]
-        answered = (~np.isnan(block)).sum(axis=1)
-        with np.errstate(invalid="ignore"):
-            spread = np.nanmax(np.where(np.isnan(block), -np.inf, block), axis=1) - np.nanmin(np.where(np.isnan(block), np.inf, block), axis=1)
-        straight = keep & (answered >= model.quality.straightline_min_items) & (spread == 0)
-        flagged["straightliner"] = int(straight.sum())
-        flags = [(table.row_number(int(i)), "straightliner") for i in np.flatnonzero(straight)]
 
-    exclusions = tuple((table.row_number(int(i)), str(reason[i])) for i in np.flatnonzero(~keep))
-    excluded = {r: int((reason == r).sum()) for r in EXCLUSION_REASONS}
-    return keep, DataQuality(n, int(keep.sum()), excluded, flagged, (), exclusions, tuple(flags))
+#: Rows written at a time: a block of the n × k matrix stays in the CPU cache while it is filled
+#: column by column and checked for straight-lining.
+_BLOCK_ROWS = 32768
+
+
+def _kept_values(model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]],
+                 kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept rows' 0–100 values, and which of them are straight-liners.
+
+    A straight-liner gives the same answer on every rating item, and answers at least
+    ``straightline_min_items`` of them. "The same answer" is about what was ticked, before
+    reverse-wording flips it.
+    """
+    values = np.empty((kept.size, len(coded)), dtype=np.float64)
+    straight = np.zeros(kept.size, dtype=bool)
+    least = model.quality.straightline_min_items
+    ratings = {j for j, item in enumerate(model.items) if item.type == "rating"}
+    if len(ratings) < least:
+        ratings = set()
+    reverse = {j for j in ratings if model.items[j].reverse}
+    for start in range(0, kept.size, _BLOCK_ROWS):
+        rows = kept[start:start + _BLOCK_ROWS]
+        block = values[start:start + _BLOCK_ROWS]
+        answered = np.zeros(rows.size, dtype=np.int32)
+        high = np.full(rows.size, np.nan)
+        low = np.full(rows.size, np.nan)
+        for j, (codes, scores) in enumerate(coded):
+            column = np.take(scores, codes[rows])
+            block[:, j] = column
+            if j in ratings:
+                ticked = 100.0 - column if j in reverse else column
+                answered += ~np.isnan(ticked)
+                np.fmax(high, ticked, out=high)
+                np.fmin(low, ticked, out=low)
+        if ratings:
+            with np.errstate(invalid="ignore"):
+                straight[start:start + _BLOCK_ROWS] = (answered >= least) & (high - low == 0)
+    return values, straight
