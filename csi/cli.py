@@ -153,7 +153,7 @@ def score(
         by_cols = list(by or m.segments)
         with Progress() as bar:
             bar.stage(f"reading {data.name}")
-            table = read_survey(data, sheet=_sheet(sheet), preset=preset)
+            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
                                verbatims=verbatims)
