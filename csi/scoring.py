@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -339,8 +340,13 @@ def score(
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
     breakdowns = _breakdowns(responses, options.min_group)
-    with bootstrap.one_blas_thread():
-        fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
+    # Cronbach's alphas take a pass of their own over the respondents: on a second core, beside
+    # the bootstrap's pass (numpy releases the GIL in both)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reliability = pool.submit(_reliability, model, responses, options)
+        with bootstrap.one_blas_thread():
+            fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
+        alphas = reliability.result()
     fpc = _fpc(fit.n, population, warnings)
     for gw in weights.values():
         warnings.extend(str(w) for w in gw.details.get("warnings", ()))
@@ -357,8 +363,6 @@ def score(
     by_id = {item.id: e for item, e in zip(model.items, item_est, strict=True)}
     by_id.update({g.id: e for g, e in zip(tree.groups, group_est, strict=True)})
 
-    with bootstrap.one_blas_thread():
-        alphas = _reliability(model, responses, options)
     nodes: list[NodeScore] = []
     item_index = {item.id: j for j, item in enumerate(model.items)}
     for node in walk(model.root):
@@ -526,7 +530,7 @@ def _nps_summary(item_id: str, p: float, d: float, a: float, reps: np.ndarray | 
 
 def _reliability(model: Model, responses: Responses, options: ScoreOptions) -> dict[str, tuple[float, float, float]]:
     """Cronbach's α with Feldt's interval for each group over its rating items (all groups in
-    one pass over the respondents: :func:`csi.stats.cronbach_alphas`)."""
+    one pass over the respondents: :func:`csi.stats.cronbach_alphas`), BLAS on one thread."""
     from csi.stats import cronbach_alphas
 
     index = {item.id: j for j, item in enumerate(model.items)}
@@ -535,7 +539,8 @@ def _reliability(model: Model, responses: Responses, options: ScoreOptions) -> d
         cols = [index[n.id] for n in walk(group) if isinstance(n, Item) and n.type == "rating"]
         if len(cols) >= 2:
             blocks[group.id] = cols
-    alphas = cronbach_alphas(responses.values, list(blocks.values()), weights=responses.weights, confidence=options.confidence)
+    with bootstrap.one_blas_thread():
+        alphas = cronbach_alphas(responses.values, list(blocks.values()), weights=responses.weights, confidence=options.confidence)
     return {gid: (a.alpha, a.ci_low, a.ci_high) for gid, a in zip(blocks, alphas, strict=True)}
 
 
