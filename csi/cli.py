@@ -353,6 +353,10 @@ app.command()(template)
 
 def main() -> None:
     """Entry point of the console script."""
+    # csi's matrices are narrow (tens of columns): a second BLAS thread gains little, and when the
+    # cores are shared OpenBLAS's spinning threads made a 20 ms PLS fit take 1.6 s. One thread,
+    # unless the user chose otherwise; numpy is imported later, inside the commands.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if os.environ.get("CSI_DEBUG"):
         os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
     app()
