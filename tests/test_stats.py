@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from csi.stats import Alpha, cochran_sample_size, cronbach_alpha, cronbach_alphas, holm, margin_of_error
+import csi.stats
+from csi.stats import Alpha, _f_quantile, cochran_sample_size, cronbach_alpha, cronbach_alphas, holm, margin_of_error
 
 DATA = Path(__file__).parent / "data"
 
@@ -108,9 +111,8 @@ def test_alpha_weighted_interval_uses_kish_effective_n(small, small_items):
                          [(3, 2, 0.95, False), (20, 4, 0.95, True), (250, 4, 0.9, False), (5000, 7, 0.99, True),
                           (100_000, 3, 0.95, False)])
 def test_feldt_interval_from_fdtri_equals_scipy_stats_f(rows, k, confidence, weighted):
-    """The interval takes its F quantiles from scipy.special.fdtri (cheap to import); they equal
-    scipy.stats.f.ppf, the previous source, to 1e-12 — fractional degrees of freedom (Kish's
-    effective n) included."""
+    """The interval's F quantiles (computed in csi.stats, formerly by scipy.special.fdtri) equal
+    scipy.stats.f.ppf to 1e-12 — fractional degrees of freedom (Kish's effective n) included."""
     from scipy.stats import f
 
     rng = np.random.default_rng(rows)
@@ -272,6 +274,128 @@ def test_alpha_integer_weights_equal_repeated_rows_property(x, data):
         assert math.isnan(a.alpha) or a.n < 3
     else:
         assert a.alpha == pytest.approx(b.alpha, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- F quantile
+
+F_GRID_P = (0.001, 0.025, 0.05, 0.5, 0.95, 0.975, 0.999)
+F_GRID_DF = (1, 2, 3, 5, 10, 29, 100, 399, 1e3, 1e4, 1e5, 1e6, 5e6)
+
+
+def test_f_quantile_matches_scipy_fdtri_on_a_grid():
+    """All 7 × 13 × 13 = 1183 (p, d1, d2) of the grid against scipy.special.fdtri, the routine
+    the interval used before, to a relative 1e-10.
+
+    Why 1e-10: fdtri itself is off by up to 1.5e-11 here (d1 = 10, d2 = 5e6, and the mirror
+    case), as the 30-digit values of the next test show, while this quantile is within 1e-15 of
+    them; a bound near machine precision would test scipy. 1e-10 still catches any slip in a
+    formula (those show at 1e-3 or worse), and a 3-decimal interval needs 1e-4 at most.
+    """
+    from scipy.special import fdtri
+
+    worst = (0.0, None)
+    for p in F_GRID_P:
+        for d1 in F_GRID_DF:
+            for d2 in F_GRID_DF:
+                rel = abs(_f_quantile(p, d1, d2) / float(fdtri(d1, d2, p)) - 1.0)
+                worst = max(worst, (rel, (p, d1, d2)), key=lambda w: w[0])
+    assert worst[0] <= 1e-10, worst
+
+
+@pytest.mark.parametrize(
+    ("p", "d1", "d2", "expected"),
+    [
+        # tests/reference/scripts/f_quantile_mpmath.py (mpmath 1.4.1, 40 digits): where fdtri
+        # differs most from the quantile on the grid above, the example survey's 409 × 4, and a far tail
+        (0.975, 10, 5_000_000, 2.04832029203330982576632),
+        (0.025, 5_000_000, 10, 0.4882048983693503241909263),
+        (0.999, 10, 5_000_000, 2.958836232124410962356683),
+        (0.05, 1_000_000, 5_000_000, 0.9974537950134201661336745),
+        (0.975, 1_000_000, 5_000_000, 1.003039416485868215469555),
+        (0.95, 5_000_000, 1_000_000, 1.002552704696006070281396),
+        (0.95, 1, 5_000_000, 3.841460680521262803314015),
+        (0.025, 408, 1224, 0.8505987050854318619826637),
+        (0.975, 408, 1224, 1.168173547174121026062613),
+        (1e-277, 1000, 70, 0.01994076080870778750512282),  # fdtri: 0.0207233 (4 % off)
+    ],
+)
+def test_f_quantile_mpmath_references(p, d1, d2, expected):
+    assert _f_quantile(p, d1, d2) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("p", "d1", "d2", "table"),
+    [
+        # NIST/SEMATECH e-Handbook of Statistical Methods, §1.3.6.7.3, upper critical values of
+        # the F distribution (3 decimals): 5 % and 1 % points
+        (0.95, 1, 1, 161.448),
+        (0.95, 1, 10, 4.965),
+        (0.95, 5, 10, 3.326),
+        (0.95, 10, 10, 2.978),
+        (0.99, 1, 1, 4052.181),
+        (0.99, 5, 10, 5.636),
+        (0.99, 10, 10, 4.849),
+    ],
+)
+def test_f_quantile_nist_table(p, d1, d2, table):
+    assert _f_quantile(p, d1, d2) == pytest.approx(table, abs=5e-4)
+
+
+def test_f_quantile_five_figure_table_value():
+    # F_0.95(5, 10) = 3.3258: Merrington & Thompson (1943), Biometrika 33, 73-88, as reprinted in
+    # Abramowitz & Stegun (1964), Table 26.9 (five significant figures)
+    assert _f_quantile(0.95, 5, 10) == pytest.approx(3.3258, abs=5e-5)
+
+
+@pytest.mark.parametrize("p", [0.001, 0.025, 0.3, 0.5, 0.95, 0.999])
+@pytest.mark.parametrize("d", [1, 2, 3, 7.5, 29, 1e3, 1e5, 5e6, 1e9])
+def test_f_quantile_closed_forms(p, d):
+    """Exact cases, to a relative 1e-13 (the inversion's target; it reaches ~1e-15).
+
+    I_x(1, b) = 1 - (1 - x)^b and I_x(a, 1) = x^a, so F_p(2, d) = (d/2)((1 - p)^(-2/d) - 1)
+    and F_p(d, 2) = (2/d) / (p^(-2/d) - 1); I_x(1/2, 1/2) = (2/π) asin(√x), so
+    F_p(1, 1) = tan²(πp/2); F(d, d) is symmetric under F → 1/F, so its median is 1, and in
+    general F_p(d1, d2) = 1 / F_{1-p}(d2, d1).
+    """
+    assert _f_quantile(p, 2, d) == pytest.approx(d / 2 * math.expm1(-2 / d * math.log1p(-p)), rel=1e-13)
+    assert _f_quantile(p, d, 2) == pytest.approx(2 / d / math.expm1(-2 / d * math.log(p)), rel=1e-13)
+    assert _f_quantile(0.5, d, d) == pytest.approx(1.0, rel=1e-13)
+    assert _f_quantile(p, d, 3.5) * _f_quantile(1 - p, 3.5, d) == pytest.approx(1.0, rel=1e-13)
+    # tan(π(1 - q)/2) = 1/tan(πq/2): from the smaller tail, which is exact
+    tan = math.tan(math.pi * p / 2) if p <= 0.5 else 1 / math.tan(math.pi * (1 - p) / 2)
+    assert _f_quantile(p, 1, 1) == pytest.approx(tan**2, rel=1e-13)
+
+
+def test_f_quantile_edges_and_bad_arguments():
+    assert _f_quantile(0.0, 3, 4) == 0.0
+    assert _f_quantile(1.0, 3, 4) == math.inf
+    # degrees of freedom near 0 (Kish's n_eff close to 1): quantiles beyond the float range
+    assert _f_quantile(0.025, 1e-4, 3e-4) == 0.0
+    assert _f_quantile(0.975, 1e-4, 3e-4) == math.inf
+    for p, d1, d2 in [(-0.1, 3, 4), (1.5, 3, 4), (math.nan, 3, 4), (0.5, 0, 4), (0.5, 3, -1), (0.5, math.inf, 4)]:
+        with pytest.raises(ValueError, match="degrees of freedom"):
+            _f_quantile(p, d1, d2)
+
+
+def test_f_quantile_raises_rather_than_return_an_unconverged_value(monkeypatch):
+    monkeypatch.setattr(csi.stats, "_QUANTILE_MAX_STEPS", 1)
+    with pytest.raises(ArithmeticError, match="did not converge"):
+        _f_quantile(0.975, 30, 90)
+    monkeypatch.undo()
+    # a continued fraction cut short: near its switch point x = (a + 1)/(a + b + 2), a = b = 50
+    # needs 22 terms; let its cap be 5
+    monkeypatch.setattr(csi.stats, "_fraction_max_terms", lambda a, b: 5)
+    with pytest.raises(ArithmeticError, match="continued fraction did not converge"):
+        csi.stats._beta_cdf(0.5, 0.5, 50.0, 50.0)
+
+
+def test_alpha_interval_does_not_import_scipy():
+    """The point of the in-house quantile: Feldt's interval without importing scipy (0.25 s)."""
+    code = ("import sys, csi.stats; a = csi.stats.cronbach_alpha([[1, 2], [2, 3], [3, 5], [4, 4]]); "
+            "assert a.ci_low < a.alpha < a.ci_high; print(sorted(m for m in sys.modules if m.startswith('scipy')))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- Cochran
