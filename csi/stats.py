@@ -162,11 +162,8 @@ def cronbach_alpha(x: ArrayLike, weights: ArrayLike | None = None, confidence: f
     nan
     """
     confidence = _check_confidence(confidence)
-    data = np.asarray(x, dtype=float)
-    if data.ndim != 2:
-        raise ValueError(f"x must be a 2-D array (respondents × items), got shape {data.shape}")
+    data, w = _items_and_weights(x, weights)
     rows, k = data.shape
-    w = _check_weights(weights, rows)
     keep = ~np.isnan(data).any(axis=1) & ~np.isnan(w) & (w > 0)
     data, w = data[keep], w[keep]
     n = int(data.shape[0])
@@ -181,6 +178,14 @@ def cronbach_alpha(x: ArrayLike, weights: ArrayLike | None = None, confidence: f
     total = data.sum(axis=1)
     total_ss = float(w @ (total - (w @ total) / sw) ** 2)
     return _alpha(k, n, float(items_ss.sum()), total_ss, float(w @ total**2), float(sw**2 / (w @ w)), confidence)
+
+
+def _items_and_weights(x: ArrayLike, weights: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
+    """A respondents × items float matrix and its checked respondent weights."""
+    data = np.asarray(x, dtype=float)
+    if data.ndim != 2:
+        raise ValueError(f"x must be a 2-D array (respondents × items), got shape {data.shape}")
+    return data, _check_weights(weights, data.shape[0])
 
 
 def _check_weights(weights: ArrayLike | None, rows: int) -> np.ndarray:
@@ -264,11 +269,8 @@ def cronbach_alphas(x: ArrayLike, blocks: Sequence[Sequence[int]], weights: Arra
     [0.947368, -0.857143]
     """
     confidence = _check_confidence(confidence)
-    data = np.asarray(x, dtype=float)
-    if data.ndim != 2:
-        raise ValueError(f"x must be a 2-D array (respondents × items), got shape {data.shape}")
+    data, w = _items_and_weights(x, weights)
     rows, p = data.shape
-    w = _check_weights(weights, rows)
     member = np.zeros((p, len(blocks)))
     for b, cols in enumerate(blocks):
         cols = [int(c) for c in cols]
