@@ -48,8 +48,10 @@ References
 
 >>> import numpy as np
 >>> z = np.arange(12, dtype=float).reshape(6, 2)
->>> a = replicate_sums(z, np.ones(6), replicates=50, seed=3)
->>> b = replicate_sums(z, np.ones(6), replicates=50, seed=3)
+>>> def columns(rows):
+...     return z[rows], np.empty((len(z[rows]), 0))
+>>> a = bootstrap_sums(columns, 6, None, replicates=50, seed=3).reps
+>>> b = bootstrap_sums(columns, 6, None, replicates=50, seed=3).reps
 >>> a.shape, bool((a == b).all())
 ((50, 2), True)
 """
@@ -63,7 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["replicate_sums", "bootstrap_sums", "bootstrap_kind", "percentile_ci", "one_blas_thread", "Partition", "Sums",
+__all__ = ["bootstrap_sums", "bootstrap_kind", "percentile_ci", "one_blas_thread", "Partition", "Sums",
            "CellSums", "MULTINOMIAL_MAX_N", "CELL_RESAMPLE_MAX_N"]
 
 MULTINOMIAL_MAX_N = 50_000
@@ -412,28 +414,6 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
     return Sums("gaussian", full, counts, reps,
                 tuple(CellSums(f, c, s, None, None, drawer(p))
                       for p, (f, c, s) in enumerate(zip(cell_full, cell_counts, sizes, strict=True))))
-
-
-def replicate_sums(z: np.ndarray, weights: np.ndarray, replicates: int, seed: int | None) -> np.ndarray:
-    """Weighted column sums of ``z`` in each of ``replicates`` bootstrap replicates.
-
-    Parameters
-    ----------
-    z : n × q array of finite values (missing values already replaced by 0 and counted in a
-        separate indicator column).
-    weights : respondent weights wᵢ (ones for an unweighted survey).
-    replicates : B.
-    seed : seed of ``np.random.default_rng``; the same seed gives the same replicates.
-
-    Returns
-    -------
-    B × q array: row b holds Σᵢ cᵦᵢ wᵢ zᵢ for the resampling counts cᵦᵢ of replicate b.
-    """
-    def columns(rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        part = z[rows]
-        return part, np.empty((part.shape[0], 0))
-
-    return bootstrap_sums(columns, z.shape[0], weights, replicates, seed).reps
 
 
 def percentile_ci(replicates: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
