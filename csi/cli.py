@@ -151,9 +151,6 @@ def score(
 
         m = _with_method(resolve_model(model), method, allow_negative, policy)
         by_cols = list(by or m.segments)
-        with Progress() as bar:
-            bar.stage(f"reading {data.name}")
-            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
                                verbatims=verbatims)
@@ -166,7 +163,9 @@ def score(
                 raise OutputError(Issue("output-duplicate", "is both a report (-o) and the exclusions file; use two files",
                                         file=str(exclusions)))
             check_output(exclusions, inputs, mkdir=mkdir)
-        with Progress() as bar:
+        with Progress() as bar:  # one status line for the read and the bootstrap
+            bar.stage(f"reading {data.name}")
+            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage)
             bar.stage(f"scoring {data.name} ({len(table.frame):,} rows, {bootstrap} bootstrap replicates)")
             result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column,
                                             progress=bar.step)
