@@ -161,23 +161,8 @@ def cronbach_alpha(x: ArrayLike, weights: ArrayLike | None = None, confidence: f
     >>> cronbach_alpha([[1, 2], [2, 3], [3, float("nan")]]).alpha
     nan
     """
-    confidence = _check_confidence(confidence)
-    data, w = _items_and_weights(x, weights)
-    rows, k = data.shape
-    keep = ~np.isnan(data).any(axis=1) & ~np.isnan(w) & (w > 0)
-    data, w = data[keep], w[keep]
-    n = int(data.shape[0])
-    undefined = Alpha(math.nan, math.nan, math.nan, n, k)
-    if k < 2 or n < 3:
-        return undefined
-
-    # Weighted sums of squares about the weighted means; the variance denominator
-    # (sum(w) - 1) is common to every term and cancels in the ratio.
-    sw = w.sum()
-    items_ss = (w[:, None] * (data - (w @ data) / sw) ** 2).sum(axis=0)
-    total = data.sum(axis=1)
-    total_ss = float(w @ (total - (w @ total) / sw) ** 2)
-    return _alpha(k, n, float(items_ss.sum()), total_ss, float(w @ total**2), float(sw**2 / (w @ w)), confidence)
+    data = np.asarray(x, dtype=float)
+    return cronbach_alphas(data, [range(data.shape[1])] if data.ndim == 2 else [], weights, confidence)[0]
 
 
 def _items_and_weights(x: ArrayLike, weights: ArrayLike | None) -> tuple[np.ndarray, np.ndarray]:
