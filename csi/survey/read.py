@@ -323,9 +323,10 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     by_key: dict[str, str] = {}
     for h, k in zip(headers, keys, strict=True):
         by_key.setdefault(k, h)
-    labels = {h: grid.labels[i] for h, i in zip(headers, keep, strict=True) if grid.labels and grid.labels[i]}
-    if labels:
-        frame.attrs["value_labels"] = FileLabels(labels)
+    value_labels = FileLabels({h: grid.labels[i] for h, i in zip(headers, keep, strict=True)
+                               if grid.labels and grid.labels[i]})
+    if value_labels:
+        frame.attrs["value_labels"] = value_labels
     return Table(
         frame=frame,
         path=shown,
@@ -341,7 +342,7 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         sha256=digest,
         column_indexes=tuple(grid.indexes[i] for i in keep),
         aliases=_aliases(grid, headers, keep),
-        value_labels=FileLabels(labels),
+        value_labels=value_labels,
     )
 
 
@@ -379,7 +380,7 @@ def _fitting_form(preset: Preset, top: Sequence[str], below: Sequence[Sequence[s
     for form, other in problems[1:]:
         message += f"; nor is it a {form.title}: that {other}"
     names = [" ".join(h.split()) for h in top[: min(preset.look_within, 12)] if h]
-    listed = ", ".join(n if len(n) <= 40 else n[:39] + "…" for n in names) or "(none)"
+    listed = ", ".join(_clip(n, 40) for n in names) or "(none)"
     raise DataError(Issue("preset-mismatch", f"{message}. The first columns are: {listed}. Leave the preset out to "
                           "detect it, or use --preset plain", file=shown, sheet=sheet, row=row or None))
 
@@ -449,6 +450,11 @@ _EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[\s\x00]*\Z")
 
 def _unreadable(e: OSError, shown: str) -> InputError:
     return _fail("file-unreadable", f"cannot be read: {e.strerror or e}", shown)
+
+
+def _named_workbook(what: str, shown: str) -> InputError:
+    """The error for an Excel workbook named like ``what`` (``".csv text"``, ``"a Parquet file"``)."""
+    return _fail("wrong-format", f"is an Excel workbook, not {what}; rename it to .xlsx (or .xls)", shown)
 
 
 def _sniff_not_workbook(data: bytes, shown: str, suffix: str) -> InputError:
@@ -967,7 +973,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | N
                     if ref is not None:
                         shown = _unescape(text.group(1)) if text and text.group(1) else "…"
                         uncalculated[(int(ref.group(2)), _column_number(ref.group(1)) - 1)] = \
-                            "=" + (shown if len(shown) <= 40 else shown[:39] + "…")
+                            "=" + _clip(shown, 40)
                 at = buf.find(formula, shut, cut)
             tail = buf[cut:]
     finally:
@@ -1250,8 +1256,7 @@ def _text_streamed(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]
                     raise _fail("empty-file", "the file is empty", shown)
                 return None
             if head.startswith((_ZIP, _OLE2)):
-                raise _fail("wrong-format", f"is an Excel workbook, not {suffix} text; rename it to .xlsx "
-                            "(or .xls)", shown)
+                raise _named_workbook(f"{suffix} text", shown)
             if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return None
             body_head = (head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head)[:_HEAD]
@@ -1317,8 +1322,7 @@ def _text_checked(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]:
     data = _read_bytes(path, shown)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith((_ZIP, _OLE2)):
-        raise _fail("wrong-format", f"is an Excel workbook, not {suffix} text; rename it to .xlsx "
-                    "(or .xls)", shown)
+        raise _named_workbook(f"{suffix} text", shown)
     nul = data.find(b"\x00")
     if nul >= 0 and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         bom = _utf16_without_bom(data)
@@ -1409,7 +1413,7 @@ def _typed_loader(data: bytes, suffix: str, shown: str):
 def _not_typed(data: bytes, shown: str, suffix: str, what: str) -> InputError:
     """The error for a file named .parquet/.sav that is something else."""
     if data.startswith((_ZIP, _OLE2)):
-        return _fail("wrong-format", f"is an Excel workbook, not {what}; rename it to .xlsx (or .xls)", shown)
+        return _named_workbook(what, shown)
     if data.startswith(_PARQUET):
         return _fail("wrong-format", f"is a Parquet file, not {what}; rename it to .parquet", shown)
     if data.startswith(_SAV):
@@ -1459,7 +1463,7 @@ def _arrow_cells(column: Any) -> tuple[Any, Any]:
     if pa.types.is_dictionary(kind):
         column = column.dictionary_decode()
         kind = column.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+    if _is_text(kind):
         return column, None
     if pa.types.is_null(kind):
         return pa.nulls(len(column), pa.string()), None
@@ -1615,7 +1619,7 @@ def _headers(grid: _Grid, shown: str, sheet: str | None) -> tuple[tuple[str, ...
     first_letter: dict[str, str] = {}
     issues: list[Issue] = []
     for position, (raw, index, column) in enumerate(zip(grid.names, grid.indexes, grid.columns, strict=True)):
-        name = "" if raw is None else str(raw).strip()
+        name = _plain(raw)
         letter = column_letter(index)
         if not name:
             if not _has_data(column):
@@ -1643,7 +1647,7 @@ def _check_header_row(grid: _Grid, keep: Sequence[int], shown: str, sheet: str |
     Both leave columns with answers but no header of their own, so a model cannot name them.
     Only then is anything looked at: a complete header row costs nothing.
     """
-    blank = [p for p in keep if grid.names[p] is None or not str(grid.names[p]).strip()]
+    blank = [p for p in keep if not _plain(grid.names[p])]
     if not blank:
         return
     named = [p for p in keep if p not in blank]
@@ -1687,7 +1691,7 @@ def _header_below(grid: _Grid, keep: Sequence[int], look: int = 10) -> tuple[int
         cells = []
         for p in keep:
             value = grid.columns[p][i].as_py() if _is_text(grid.columns[p].type) else None
-            cells.append("" if value is None else str(value).strip())
+            cells.append(_plain(value))
         if all(cells) and len(set(cells)) == len(cells) and not any(re.match(_NUMBER, c) for c in cells):
             return grid.header_row + grid.header_rows + i, cells
     return None
@@ -1769,17 +1773,23 @@ def _distinct(column: Any) -> tuple[Any, np.ndarray]:
     import pyarrow.compute as pc
 
     if not pa.types.is_dictionary(column.type):
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        if not _is_text(column.type):
-            column = pc.cast(column, pa.string())
-        column = pc.dictionary_encode(column)
+        column = pc.dictionary_encode(_string_array(column))
     chunks = column.unify_dictionaries().chunks if isinstance(column, pa.ChunkedArray) else [column]
     if not chunks:
         return pa.array([], pa.string()), np.empty(0, dtype=np.int32)
     codes = [(c.indices if c.null_count == 0 else pc.fill_null(c.indices, -1)).to_numpy(zero_copy_only=False)
              for c in chunks]
     return chunks[0].dictionary, (codes[0] if len(codes) == 1 else np.concatenate(codes)).astype(np.int32, copy=False)
+
+
+def _string_array(column: Any) -> Any:
+    """A column as one Arrow array of text (chunks combined, other types cast)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return column if _is_text(column.type) else pc.cast(column, pa.string())
 
 
 def _cells(column: Any, exact: Any = None) -> tuple[Any, np.ndarray]:
@@ -1801,10 +1811,7 @@ def _cells(column: Any, exact: Any = None) -> tuple[Any, np.ndarray]:
     if pa.types.is_null(column.type):
         return np.full(len(column), np.nan), np.zeros(len(column), dtype=bool)
     if not pa.types.is_dictionary(column.type):
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
-        if not _is_text(column.type):
-            column = pc.cast(column, pa.string())
+        column = _string_array(column)
         if len(column) > _SAMPLE_ROWS:  # rows spread over the column: nearly all distinct?
             sample = column.take(np.linspace(0, len(column) - 1, _SAMPLE_ROWS).astype(np.int64))
             if len(pc.unique(sample)) > 0.95 * _SAMPLE_ROWS:
@@ -1839,23 +1846,20 @@ def _cells_by_value(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
         return _text_cells(text, codes, counted, int(given.sum())), given
     every = not (counted & ~is_number).any()
     parsed = np.append(_floats(pc.cast(pc.if_else(numeric, text, null), pa.float64())), np.nan)
-    if exact is None:
-        if every:
-            return parsed[codes], given
-        cells = np.append(text.to_numpy(zero_copy_only=False).astype(object), np.nan)
-        cells[:-1][is_number] = parsed[:-1][is_number]
-        cells[blank] = np.nan
-        return cells[codes], given
-    numbers = parsed[codes]
-    exact_rows = np.append(is_number, False)[codes] & exact.is_valid().to_numpy(zero_copy_only=False)
-    numbers[exact_rows] = _floats(exact)[exact_rows]
+    exact_rows = None
+    if exact is not None:  # where a number's text is rounded, its exact value replaces the parse
+        exact_rows = np.append(is_number, False)[codes] & exact.is_valid().to_numpy(zero_copy_only=False)
     if every:
+        numbers = parsed[codes]
+        if exact_rows is not None:
+            numbers[exact_rows] = _floats(exact)[exact_rows]
         return numbers, given
     cells = np.append(text.to_numpy(zero_copy_only=False).astype(object), np.nan)
+    cells[:-1][is_number] = parsed[:-1][is_number]
     cells[blank] = np.nan
     cells = cells[codes]
-    number_rows = np.append(is_number, False)[codes]
-    cells[number_rows] = numbers[number_rows]
+    if exact_rows is not None:
+        cells[exact_rows] = _floats(exact)[exact_rows]
     return cells, given
 
 
