@@ -271,7 +271,8 @@ def convert_column(s: pd.Series, item: Item, missing_codes: Sequence[str] = (),
     """
     if file_labels is None:
         file_labels = _file_labels(s)
-    codes, raw, bad = _convert(*_distinct(s), item, missing_codes, file_labels)
+    codes, cells = _distinct(s)
+    raw, bad = _convert(cells, item, missing_codes, file_labels)
     return np.take(raw, codes), np.take(bad, codes)
 
 
@@ -280,10 +281,10 @@ def _file_labels(s: pd.Series) -> Mapping[object, str] | None:
     return (s.attrs.get("value_labels") or {}).get(s.name)
 
 
-def _convert(codes: np.ndarray, cells: pd.Series, item: Item, missing_codes: Sequence[str],
-             file_labels: Mapping[object, str] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`convert_column` per distinct cell (:func:`_distinct`): ``(codes, raw, invalid)``,
-    the rows' values being ``np.take(raw, codes)``; the last entry is an empty cell's (NaN, valid)."""
+def _convert(cells: pd.Series, item: Item, missing_codes: Sequence[str],
+             file_labels: Mapping[object, str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`convert_column` per distinct cell (:func:`_distinct`): ``(raw, invalid)``, the
+    rows' values being ``np.take(raw, codes)``; the last entry is an empty cell's (NaN, valid)."""
     missing_words = {unicodedata.normalize("NFKC", m).strip() for m in (*item.missing, *missing_codes)}
     missing_numbers = []
     for word in missing_words:
@@ -303,7 +304,7 @@ def _convert(codes: np.ndarray, cells: pd.Series, item: Item, missing_codes: Seq
         raw, bad = _convert_numbers(cells.to_numpy(), item, missing_numbers, mapping)
     else:
         raw, bad = _convert_text(cells, item, missing_words, missing_numbers, mapping)
-    return codes, np.append(raw, np.nan), np.append(bad, False)
+    return np.append(raw, np.nan), np.append(bad, False)
 
 
 def _convert_text(cells: pd.Series, item: Item, missing_words: set[str], missing_numbers: list[float],
@@ -500,7 +501,8 @@ def prepare(
     column_issues: list[Issue] = []
     strict_issues: list[Issue] = []
     for item, col in zip(items, columns, strict=True):
-        codes, raw, bad = _convert(*distinct[col], item, table.missing_codes, _file_labels(frame[col]))
+        codes, cells = distinct[col]
+        raw, bad = _convert(cells, item, table.missing_codes, _file_labels(frame[col]))
         if item.type == "metric":
             assert item.best is not None and item.worst is not None
             coded.append((codes, metric_score(raw, item.best, item.worst)))
@@ -544,8 +546,7 @@ def prepare(
             raise DataError(e.issues) from None
 
     reason = _exclusions(table, model, coded, distinct, id_columns)
-    keep = reason == 0
-    kept = np.flatnonzero(keep)
+    kept = np.flatnonzero(reason == 0)
     values, straight = _kept_values(model, coded, kept)
     straight = kept[straight]
     rows = _row_numbers(table, kept)
@@ -563,9 +564,9 @@ def prepare(
         text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
         segments[name] = np.take(np.append(text.to_numpy(dtype=object), "(missing)"), codes[kept])
     weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
-    kept_weights = None if weights is None else weights[keep]
+    kept_weights = None if weights is None else weights[kept]
     if model.margins:
-        kept_weights, weighting = _rake(table, model, distinct, margin_columns, keep, kept_weights)
+        kept_weights, weighting = _rake(table, model, distinct, margin_columns, kept, kept_weights)
     comments = {}
     nothing = list({*table.missing_codes, *NO_COMMENT})
     for name, col in comment_columns.items():
@@ -582,14 +583,13 @@ def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:
     return np.add(i, table.first_row, dtype=np.int64)
 
 
-def _rake(table: Table, model: Model, distinct: _DistinctCells, columns: Sequence[str], keep: np.ndarray,
+def _rake(table: Table, model: Model, distinct: _DistinctCells, columns: Sequence[str], rows: np.ndarray,
           base: np.ndarray | None) -> tuple[np.ndarray, dict[str, object]]:
-    """Rake the kept respondents to the model's population margins (csi.raking)."""
+    """Rake the kept respondents (frame rows ``rows``) to the model's population margins (csi.raking)."""
     from csi.raking import rake
 
     categories = []
     issues: list[Issue] = []
-    rows = np.flatnonzero(keep)
     for (name, shares), col in zip(model.margins, columns, strict=True):
         codes, cells = distinct[col]
         names = np.empty(len(cells) + 1, dtype=object)
@@ -627,9 +627,7 @@ def _unusable_column(table: Table, item: Item, col: str, valid: int, bad_rows: n
     first = table.row_number(int(bad_rows[0]))
     example = shown_cell(cells.iloc[0])
     where = {"file": table.path, "sheet": table.sheet, "row": first, "column": col, "letter": letter}
-    codes, distinct = _distinct(cells)
-    numbers = np.take(np.append(pd.to_numeric(_normalise_text(distinct), errors="coerce").to_numpy(dtype=np.float64), np.nan),
-                      codes)
+    numbers = _numbers(cells)
     numbers = numbers[np.isfinite(numbers)]
     given = valid + len(cells)
     if item.type != "metric" and numbers.size >= 3 and numbers.size >= 0.2 * given:

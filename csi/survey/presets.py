@@ -65,7 +65,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csi.errors import InputError, Issue
 
@@ -324,7 +324,12 @@ TENCENT = Preset(
 # location (from the IP), the recipient's name and e-mail and the external reference (the
 # contact's id in the sender's system). "Recode seen but unanswered questions as -99" is an
 # export option; -99 is no answer on any scale a satisfaction index uses.
-_QUALTRICS_ROLES = dict(
+QUALTRICS = Preset(
+    name="qualtrics",
+    title="Qualtrics CSV/TSV export: field ids, question texts, ImportIds",
+    look_within=20,
+    header_rows=3,
+    layout="qualtrics",
     id_column="ResponseId",
     submitted_column="EndDate",
     duration_column="Duration (in seconds)",
@@ -332,23 +337,12 @@ _QUALTRICS_ROLES = dict(
          "RecipientEmail", "ExternalReference", "ExternalDataReference"),
     missing_codes=("-99",),
 )
-QUALTRICS = Preset(
-    name="qualtrics",
-    title="Qualtrics CSV/TSV export: field ids, question texts, ImportIds",
-    look_within=20,
-    header_rows=3,
-    layout="qualtrics",
-    **_QUALTRICS_ROLES,  # type: ignore[arg-type]
-)
 # An Excel download: the field ids and their texts, no ImportId row.
-QUALTRICS_EXCEL = Preset(
-    name="qualtrics",
+QUALTRICS_EXCEL = replace(
+    QUALTRICS,
     title="Qualtrics Excel export: field ids over question texts",
     signature=("StartDate", "EndDate", "ResponseId"),
-    look_within=20,
     header_rows=2,
-    layout="qualtrics",
-    **_QUALTRICS_ROLES,  # type: ignore[arg-type]
 )
 QUALTRICS_LEGACY = Preset(
     name="qualtrics",
@@ -378,17 +372,13 @@ SURVEYMONKEY = Preset(
     pii=("IP Address", "Email Address", "First Name", "Last Name"),
     pii_pattern=r"Custom Data(?: \d+)?",
 )
-SURVEYMONKEY_OLD = Preset(
-    name="surveymonkey",
+SURVEYMONKEY_OLD = replace(
+    SURVEYMONKEY,
     title="SurveyMonkey export (older column names)",
     signature=("RespondentID", "CollectorID", "StartDate", "EndDate"),
-    look_within=12,
-    header_rows=2,
-    layout="surveymonkey",
     id_column="RespondentID",
     submitted_column="EndDate",
     pii=("IP Address", "Email Address", "First Name", "LastName", "Last Name"),
-    pii_pattern=r"Custom Data(?: \d+)?",
 )
 
 PLAIN = Preset(name="plain", title="one header row, no platform columns")
