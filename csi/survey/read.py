@@ -97,6 +97,7 @@ from xml.etree import ElementTree
 
 from csi.errors import DataError, InputError, Issue, column_letter
 from csi.survey.presets import HeaderColumn, Preset, detect_preset, forms, get_preset
+from csi.survey.presets import _text as _plain  # a header cell as text, stripped
 
 if TYPE_CHECKING:  # pandas, numpy and pyarrow are imported when a file is read, not before
     import numpy as np
@@ -348,10 +349,6 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
 
 def _silent(stage: str) -> None:
     """The default ``progress``: says nothing."""
-
-
-def _plain(cell: object) -> str:
-    return "" if cell is None else str(cell).strip()
 
 
 def _rows_below(grid: _Grid, n: int) -> list[tuple[str, ...]]:
