@@ -17,7 +17,7 @@ from csi import __version__
 from csi.model import Model, default_model_path, load_model
 from csi.result import Result
 from csi.scoring import ScoreOptions, score
-from csi.survey.prepare import Responses, prepare
+from csi.survey.prepare import Responses, columns_used, prepare
 from csi.survey.read import Table, read_survey
 
 __all__ = ["resolve_model", "score_file", "score_table", "manifest_for"]
@@ -70,5 +70,6 @@ def score_file(path: str | Path, model: Model | str | Path | None = None, option
     ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default.
     """
     m = model if isinstance(model, Model) else resolve_model(model)
-    table = read_survey(path, sheet=sheet, preset=preset)
+    table = read_survey(path, sheet=sheet, preset=preset,
+                        columns=lambda t: columns_used(t, m, by=by, weight_column=weight_column))
     return score_table(table, m, options, strict=strict, by=by, weight_column=weight_column)[0]

@@ -147,6 +147,7 @@ def score(
         from csi.report.tables import to_csv, to_json, to_markdown
         from csi.report.write import atomic_write, check_output
         from csi.scoring import ScoreOptions
+        from csi.survey.prepare import columns_used
         from csi.survey.read import read_survey
 
         m = _with_method(resolve_model(model), method, allow_negative, policy)
@@ -165,7 +166,8 @@ def score(
             check_output(exclusions, inputs, mkdir=mkdir)
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
-            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage)
+            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage,
+                                columns=lambda t: columns_used(t, m, by=by_cols, weight_column=weight_column))
             bar.stage(f"scoring {data.name} ({len(table.frame):,} rows, {bootstrap} bootstrap replicates)")
             result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column,
                                             progress=bar.step)

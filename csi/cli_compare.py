@@ -12,6 +12,7 @@ job (bad usage, an unreadable input, model or benchmark).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -138,9 +139,11 @@ def _results(inputs: list[Path], model: Path | None, sheet: str | None, preset: 
     """Each input as a Result: JSON files are read, exports scored with one model and one set of options."""
     from csi.api import resolve_model, score_table
     from csi.scoring import ScoreOptions
+    from csi.survey.prepare import columns_used
     from csi.survey.read import read_survey
 
     options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, min_group=min_group)
+    segments = [by] if by else []
     m = None
     out = []
     for path in inputs:
@@ -149,8 +152,9 @@ def _results(inputs: list[Path], model: Path | None, sheet: str | None, preset: 
             continue
         if m is None:
             m = resolve_model(model)
-        table = read_survey(path, sheet=_sheet(sheet), preset=preset)
-        out.append(score_table(table, m, options, by=[by] if by else [])[0])
+        table = read_survey(path, sheet=_sheet(sheet), preset=preset,
+                            columns=functools.partial(columns_used, model=m, by=segments))
+        out.append(score_table(table, m, options, by=segments)[0])
     return out
 
 

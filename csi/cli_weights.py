@@ -40,7 +40,7 @@ def weights(
         import json
 
         from csi.api import resolve_model
-        from csi.survey.prepare import prepare
+        from csi.survey.prepare import columns_used, prepare
         from csi.survey.read import read_survey
         from csi.weighting.sensitivity import ALL_METHODS, compare_methods
 
@@ -50,7 +50,7 @@ def weights(
         if bad:
             raise typer.BadParameter(f"unknown method {bad[0]!r}; use {', '.join(ALL_METHODS)} or all", param_hint="--method")
         m = resolve_model(model)
-        responses = prepare(read_survey(data, sheet=_sheet(sheet), preset=preset), m)
+        responses = prepare(read_survey(data, sheet=_sheet(sheet), preset=preset, columns=lambda t: columns_used(t, m)), m)
         result = compare_methods(m, responses, methods, top=top, options={"allow_negative": allow_negative, "policy": policy})
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
         _write_outputs(list(output or []), {"json": lambda: text}, [data] + ([model] if model else []), mkdir)

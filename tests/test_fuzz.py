@@ -8,6 +8,7 @@ alarm turns a hang into a failure.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import signal
@@ -22,8 +23,10 @@ from hypothesis import strategies as st
 from csi.api import score_table
 from csi.errors import CsiError
 from csi.model import METHOD_NAMES, load_model_text
+from csi.report.tables import to_json
 from csi.result import Result
 from csi.scoring import ScoreOptions
+from csi.survey.prepare import columns_used
 from csi.survey.read import read_survey
 
 HEADERS = ["q1", "q2", "q3", "Q4", "5、满意度", "6、总体—服务", "部门", "w", "序号", "提交答卷时间", "所用时间"]
@@ -187,6 +190,42 @@ def test_any_table_and_model_give_a_result_or_a_csi_error(tmp_path: Path, survey
         return
     event("Result")
     check(result)
+
+
+def scored(path: Path, model: object, by: list[str], weight: str | None, narrowed: bool) -> tuple[str, object]:
+    """What scoring a file gives, read whole or only as far as the model needs: the result
+    (as its JSON, less the time it was made) or the issues of the error."""
+    columns = (lambda t: columns_used(t, model, by=by, weight_column=weight)) if narrowed else None
+    try:
+        table = read_survey(path, columns=columns)
+        result, _ = score_table(table, model, ScoreOptions(bootstrap=15, seed=1, min_group=2), by=by, weight_column=weight)
+    except CsiError as e:
+        return "error", [(i.code, i.message, i.row, i.column, i.letter, i.value) for i in e.issues]
+    out = json.loads(to_json(result))
+    del out["manifest"]["created"]
+    return "result", out
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(survey=surveys(), options=st.data())
+def test_reading_only_the_columns_used_changes_nothing(tmp_path: Path, survey: tuple[str, str, list[str]],
+                                                      options: st.DataObject) -> None:
+    """csi score reads only the columns the model binds; results and errors are those of reading them all."""
+    table, model, headers = survey
+    columns = st.sampled_from([h for h in headers if h.strip()] or ["q1"])
+    by = options.draw(st.lists(columns, max_size=2, unique=True), label="by")
+    weight = options.draw(st.one_of(st.none(), st.none(), columns), label="weight")
+    extra = options.draw(st.lists(st.tuples(st.sampled_from(["comments", "pii"]), columns), max_size=2), label="extra")
+    model += "".join(f"{key}: [{yaml_value(name)}]\n" for key, name in dict(extra).items())
+    path = tmp_path / "fuzz.csv"
+    path.write_text(table, encoding="utf-8")
+    try:
+        m = load_model_text(model)
+    except CsiError:
+        return
+    whole = scored(path, m, by, weight, narrowed=False)
+    event(whole[0])
+    assert scored(path, m, by, weight, narrowed=True) == whole
 
 
 @st.composite

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csi.errors import CsiError, DataError
-from csi.model import load_model, load_model_text
+from csi.model import default_model_path, load_model, load_model_text
 from csi.scoring import ScoreOptions, score
-from csi.survey.prepare import prepare
+from csi.survey.prepare import columns_used, prepare
 from csi.survey.read import read_survey
 
 MODEL = """
@@ -119,3 +119,39 @@ def test_junk_tables_give_a_result_or_a_csi_error(tmp_path, cells, seed):
         assert np.isnan(node.score) or 0 <= node.score <= 100
         assert np.isnan(node.ci[0]) or 0 <= node.ci[0] <= node.ci[1] <= 100
     assert np.isnan(r.overall.score) or 0 <= r.overall.score <= 100
+
+
+def test_reading_only_the_columns_used():
+    """The example read as far as the default model needs: fewer columns, the same responses."""
+    model = load_model(default_model_path())
+    path = EXAMPLES / "accounting_2026Q3.xlsx"
+    whole = read_survey(path)
+    used = columns_used(whole, model, by=model.segments)
+    assert used is not None and {whole.duration_column, "4、手机号码", "2、部门", "18、您对我们的服务还有什么意见或建议？"} <= used
+    narrowed = read_survey(path, columns=lambda t: columns_used(t, model, by=model.segments))
+    assert list(narrowed.frame.columns) == [c for c in whole.frame.columns if c in used]
+    assert len(narrowed.frame.columns) < len(whole.frame.columns) and len(narrowed.frame) == len(whole.frame)
+    assert [narrowed.letter(c) for c in used] == [whole.letter(c) for c in used]
+    a, b = prepare(whole, model, by=model.segments), prepare(narrowed, model, by=model.segments)
+    np.testing.assert_array_equal(a.values, b.values)
+    assert a.rows.tolist() == b.rows.tolist() and a.quality == b.quality
+    assert {k: v.tolist() for k, v in a.segments.items()} == {k: v.tolist() for k, v in b.segments.items()}
+    assert {k: v.tolist() for k, v in a.comments.items()} == {k: v.tolist() for k, v in b.comments.items()}
+
+
+def test_a_row_with_values_only_in_columns_left_out_is_still_a_row(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("编号,A,备注\n1,5,好\n,,迟到的备注\n,,\n", encoding="utf-8")
+    model = load_model_text("children: [{id: a, column: A}]")
+    table = read_survey(p, columns=lambda t: columns_used(t, model))
+    assert list(table.frame.columns) == ["A"] and len(table.frame) == 2  # row 3 is blank throughout
+    assert prepare(table, model).quality.excluded["empty"] == 1
+
+
+def test_a_binding_problem_reads_every_column_to_name_the_closest():
+    model = load_model_text("children: [{id: a, column: 部门x}]")
+    assert columns_used(read_survey(EXAMPLES / "accounting_2026Q3.xlsx"), model) is None
+    table = read_survey(EXAMPLES / "accounting_2026Q3.xlsx", columns=lambda t: columns_used(t, model))
+    with pytest.raises(DataError) as e:
+        prepare(table, model)
+    assert e.value.codes == ["missing-column"] and "2、部门" in e.value.issues[0].message

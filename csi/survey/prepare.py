@@ -39,7 +39,7 @@ from csi.survey.read import Table, find_column, parse_duration, question_number,
 _ArrayLike = np.ndarray | ExtensionArray
 
 __all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column", "shown_cell",
-           "pii_columns"]
+           "pii_columns", "columns_used"]
 
 #: How many example rows an invalid-cell summary keeps per column.
 EXAMPLE_ROWS = 5
@@ -417,6 +417,32 @@ def _expected(item: Item) -> str:
         shown = " … ".join([names[0], names[-1]]) if len(names) > 2 else ", ".join(names)
         what += f" or a label ({shown})"
     return what
+
+
+def columns_used(table: Table, model: Model, *, by: Sequence[str] = (), weight_column: str | None = None) -> set[str] | None:
+    """The headers :func:`prepare` reads from ``table`` for ``model``: its items, ``--by``,
+    ``--weight-column``, ``quality.duplicate_by`` (else the preset's id column), the duration
+    column when there is a ``min_duration``, ``comments:`` and ``population.margins``. None
+    when one of them does not bind to exactly one header: :func:`prepare` then needs every
+    column to say what is wrong (and which headers come closest).
+
+    For :func:`~csi.survey.read.read_survey`'s ``columns``: a file is read only as far as
+    scoring it needs. It looks at the headers only, not at any cell.
+    """
+    names = [(item.column, item.match) for item in model.all_items]
+    names += [(name, None) for name in (*by, *model.quality.duplicate_by, *model.comments)]
+    names += [(column, None) for column, _ in model.margins]
+    if weight_column is not None:
+        names.append((weight_column, None))
+    try:
+        used = {find_column(table, column=column, match=match) for column, match in names}
+    except DataError:
+        return None
+    if not model.quality.duplicate_by and table.id_column:
+        used.add(table.id_column)
+    if table.duration_column and model.quality.min_duration is not None:
+        used.add(table.duration_column)
+    return used
 
 
 def prepare(

@@ -90,7 +90,7 @@ import sys
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -240,7 +240,8 @@ class FileLabels(Mapping[str, Mapping[Any, str]]):
 
 
 def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
-                preset: str | None = None, *, progress: Callable[[str], None] | None = None) -> Table:
+                preset: str | None = None, *, progress: Callable[[str], None] | None = None,
+                columns: Callable[[Table], Collection[str] | None] | None = None) -> Table:
     """Read one sheet of a survey export.
 
     Parameters
@@ -253,6 +254,12 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         A forced preset the file does not fit is ``preset-mismatch``, saying what it expected.
     progress : called with a short description of each stage as it starts (``"reading
         sheet Sheet1"``, ``"checking cells"``), for a status line while a large file is read.
+    columns : which columns to put through the cell rules, asked once the headers are known:
+        called with the table as it will be but without rows (its frame has every header and
+        no data), it returns the headers to keep, or None for all of them
+        (:func:`csi.survey.prepare.columns_used` says which ones :func:`~csi.survey.prepare.prepare`
+        reads). The returned table has only those columns; rows are what they would be with
+        all of them (a row holding a value only in a column left out is still a row).
 
     Raises
     ------
@@ -308,44 +315,60 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     if not grid.typed:
         _check_header_row(grid, keep, shown, sheet_name)
 
-    # The loader holds the whole sheet as read: let it go, and each column as soon as it
-    # is converted, so that the file is never in memory twice over.
-    del load
-    columns, numbers = list(grid.columns), list(grid.numbers or (None,) * len(grid.columns))
-    grid = replace(grid, columns=(), numbers=())
-    say("checking cells")
-    frame = _frame(columns, numbers, headers, keep)
-    del columns, numbers
-    if len(frame) == 0:
-        where = "sheet" if sheet_name is not None else "file"
-        raise DataError(Issue("no-data-rows", f"the {where} has a header row but no answers below it"
-                              + _other_sheets(sheets, sheet_name),
-                              file=shown, sheet=sheet_name, row=grid.header_row + grid.header_rows))
     keys = [grid.keys[i] or h for h, i in zip(headers, keep, strict=True)]
     by_key: dict[str, str] = {}
     for h, k in zip(headers, keys, strict=True):
         by_key.setdefault(k, h)
     value_labels = FileLabels({h: grid.labels[i] for h, i in zip(headers, keep, strict=True)
                                if grid.labels and grid.labels[i]})
+    pii = tuple(h for h, k in zip(headers, keys, strict=True) if chosen.is_pii(k) or chosen.is_pii(h))
+
+    def table(frame: pd.DataFrame, headers: Sequence[str], keep: Sequence[int]) -> Table:
+        return Table(
+            frame=frame,
+            path=shown,
+            sheet=sheet_name,
+            preset=chosen.name,
+            first_row=grid.header_row + grid.header_rows,
+            id_column=by_key.get(chosen.id_column or ""),
+            submitted_column=by_key.get(chosen.submitted_column or ""),
+            duration_column=by_key.get(chosen.duration_column or ""),
+            pii_columns=pii,
+            missing_codes=chosen.missing_codes,
+            sheets=sheets,
+            sha256=digest,
+            column_indexes=tuple(grid.indexes[i] for i in keep),
+            aliases=_aliases(grid, headers, keep),
+            value_labels=value_labels,
+        )
+
+    others: list[int] = []  # columns left out, whose cells still tell where the rows end
+    if columns is not None:
+        import pandas as pd
+
+        wanted = columns(table(pd.DataFrame(columns=list(headers)), headers, keep))
+        if wanted is not None:
+            chosen_columns = [(h, i) for h, i in zip(headers, keep, strict=True) if h in wanted]
+            others = [i for h, i in zip(headers, keep, strict=True) if h not in wanted]
+            headers, keep = [h for h, _ in chosen_columns], [i for _, i in chosen_columns]
+            value_labels = FileLabels({h: v for h, v in value_labels.items() if h in wanted})
+
+    # The loader holds the whole sheet as read: let it go, and each column as soon as it
+    # is converted, so that the file is never in memory twice over.
+    del load
+    data_columns, numbers = list(grid.columns), list(grid.numbers or (None,) * len(grid.columns))
+    grid = replace(grid, columns=(), numbers=())
+    say("checking cells")
+    frame = _frame(data_columns, numbers, headers, keep, others)
+    del data_columns, numbers
+    if len(frame) == 0:
+        where = "sheet" if sheet_name is not None else "file"
+        raise DataError(Issue("no-data-rows", f"the {where} has a header row but no answers below it"
+                              + _other_sheets(sheets, sheet_name),
+                              file=shown, sheet=sheet_name, row=grid.header_row + grid.header_rows))
     if value_labels:
         frame.attrs["value_labels"] = value_labels
-    return Table(
-        frame=frame,
-        path=shown,
-        sheet=sheet_name,
-        preset=chosen.name,
-        first_row=grid.header_row + grid.header_rows,
-        id_column=by_key.get(chosen.id_column or ""),
-        submitted_column=by_key.get(chosen.submitted_column or ""),
-        duration_column=by_key.get(chosen.duration_column or ""),
-        pii_columns=tuple(h for h, k in zip(headers, keys, strict=True) if chosen.is_pii(k) or chosen.is_pii(h)),
-        missing_codes=chosen.missing_codes,
-        sheets=sheets,
-        sha256=digest,
-        column_indexes=tuple(grid.indexes[i] for i in keep),
-        aliases=_aliases(grid, headers, keep),
-        value_labels=value_labels,
-    )
+    return table(frame, headers, keep)
 
 
 def _silent(stage: str) -> None:
@@ -1783,8 +1806,10 @@ def _has_data(column: Any) -> bool:
     return len(column) - column.null_count > 0
 
 
-def _frame(columns: list[Any], numbers: list[Any], headers: Sequence[str], keep: Sequence[int]) -> pd.DataFrame:
-    """The data frame of the kept columns; each source column is let go once converted."""
+def _frame(columns: list[Any], numbers: list[Any], headers: Sequence[str], keep: Sequence[int],
+           others: Sequence[int] = ()) -> pd.DataFrame:
+    """The data frame of the kept columns; each source column is let go once converted.
+    The cells of ``others`` (columns not kept) count only for where the rows end."""
     from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
@@ -1808,6 +1833,10 @@ def _frame(columns: list[Any], numbers: list[Any], headers: Sequence[str], keep:
             cells[header] = values
             filled |= given
     end = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    for p in others:
+        if end < height:
+            end = max(end, _last_given(columns[p]) + 1)
+        columns[p] = numbers[p] = None
     frame = pd.DataFrame(cells, index=pd.RangeIndex(height), copy=False)
     # Arrow's allocator keeps what the sheet as read used; what comes next (numpy) cannot use it
     pa.default_memory_pool().release_unused()
@@ -1815,6 +1844,21 @@ def _frame(columns: list[Any], numbers: list[Any], headers: Sequence[str], keep:
 
 
 _PARALLEL_CELLS = 1_000_000
+
+
+def _last_given(column: Any) -> int:
+    """The last row holding a value under the cell rules (-1: none), from the end backwards:
+    in a sheet whose last row is filled, one small slice is looked at."""
+    import numpy as np
+
+    stop, size = len(column), 1024
+    while stop > 0:
+        start = max(0, stop - size)
+        _, given = _cells(column.slice(start, stop - start))
+        if given.any():
+            return start + int(np.flatnonzero(given)[-1])
+        stop, size = start, min(size * 8, 1 << 20)
+    return -1
 
 
 def _distinct(column: Any) -> tuple[Any, np.ndarray]:
