@@ -229,18 +229,34 @@ def test_csv_with_a_stray_quote(tmp_path):
 
 
 def test_column_types(tmp_path):
-    """What the frame's columns are: labels categorical, numbers float64, both object,
-    distinct texts str."""
+    """What the frame's columns are: labels categorical, numbers float64, both categorical
+    when they repeat (else object), distinct texts str."""
     path = write_text(tmp_path / "wjx.csv", WJX_HEADER, wjx_rows(6000), "utf-8")
     frame = read_survey(path).frame
     kinds = {h: str(frame[h].dtype) for h in frame.columns}
     assert kinds == {
         "序号": "float64", "提交答卷时间": "str", "所用时间": "category", "来源": "category",
-        "1、请评价—准确性": "category", "1、请评价—及时性": "category", "2、总体满意度(1-10分)": "object",
+        "1、请评价—准确性": "category", "1、请评价—及时性": "category", "2、总体满意度(1-10分)": "category",
         "3、等待多少分钟": "float64", "4、联系人": "str", "5、您的建议": "category",
     }
     answers = frame["1、请评价—准确性"]
     assert list(answers.cat.categories) == sorted(answers.dropna().unique())
+
+
+def test_numbers_and_text_that_repeat_are_categorical(tmp_path):
+    path = tmp_path / "mixed.csv"
+    cells = ["5", "10", "(跳过)", " 5", "10", "(跳过)", "7.5", "5", "", "不记得"] * 2
+    zeros = ["0", "-0", "0", "x", "0", "0", "x", "0", "0", "0"] * 2
+    spread = [*map(str, range(19)), "n/a"]
+    path.write_text("q,zero,spread\n" + "".join(f"{c},{z},{x}\n" for c, z, x in zip(cells, zeros, spread, strict=True)),
+                    encoding="utf-8")
+    frame = read_survey(path).frame
+    q = frame["q"]
+    assert str(q.dtype) == "category" and q.cat.categories.tolist() == [5.0, 7.5, 10.0, "(跳过)", "不记得"]
+    assert cells_of_column(q) == [reference_cell(c) for c in cells]
+    zero = frame["zero"]  # 0 and -0 are two cells, but would be one category
+    assert zero.dtype == object and [math.copysign(1, v) for v in zero if isinstance(v, float)] == [1, -1, *[1] * 6] * 2
+    assert frame["spread"].dtype == object  # twenty cells, twenty texts: not repeating
 
 
 def test_progress_names_the_stages(tmp_path):

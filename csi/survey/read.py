@@ -8,11 +8,13 @@ same table whatever it was saved as:
 - A number is a number (float64), and so is text that is a plain decimal number (``5``,
   ``-2``, ``4.5``; no leading zeros, thousands separators, exponents or ``%``): ``"5"`` in
   a CSV and ``5`` in a workbook read alike, while a code such as ``"007"`` stays text.
-- A column holding only numbers is float64; both numbers and text, ``object`` holding
-  floats and strs; only text, a pandas ``Categorical`` (categories sorted, ``str``) when
-  its texts repeat — at most half as many distinct texts as filled cells, and at most
-  32 767 of them: answer labels, segments — else pandas ``str``. Either way a cell is a
-  Python ``str`` (``frame[h].tolist()``, ``.iloc[i]``).
+- A column holding only numbers is float64. Only text: a pandas ``Categorical``
+  (categories sorted, ``str``) when its texts repeat — at most half as many distinct texts
+  as filled cells, and at most 32 767 of them: answer labels, segments — else pandas
+  ``str``; either way a cell is a Python ``str`` (``frame[h].tolist()``, ``.iloc[i]``).
+  Both numbers and text: a ``Categorical`` (the numbers ascending as floats, then the texts
+  sorted) when the cells repeat by the same measure (a 0–10 question with "(跳过)"), else
+  ``object`` holding floats and strs; either way a cell is a float or a str.
 - A date or time cell reads as text ``"YYYY-MM-DD HH:MM:SS"`` (a time-only cell as
   ``"1899-12-31 HH:MM:SS"``, as Excel stores it), true/false as ``"true"``/``"false"``,
   an error cell as its text (``"#DIV/0!"``, ``"#N/A"``), and — in a sheet up to 16 MB — a
@@ -1950,6 +1952,10 @@ def _cells_by_value(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
         if exact_rows is not None:
             numbers[exact_rows] = _floats(exact)[exact_rows]
         return numbers, given
+    if exact_rows is None or not exact_rows.any():  # (an exact value is per row, not per text)
+        mixed = _mixed_categorical(text, parsed[:-1], is_number, counted, codes, int(given.sum()))
+        if mixed is not None:
+            return mixed, given
     cells = np.append(text.to_numpy(zero_copy_only=False).astype(object), np.nan)
     cells[:-1][is_number] = parsed[:-1][is_number]
     cells[blank] = np.nan
@@ -1957,6 +1963,41 @@ def _cells_by_value(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
     if exact_rows is not None:
         cells[exact_rows] = _floats(exact)[exact_rows]
     return cells, given
+
+
+def _mixed_categorical(text: Any, parsed: np.ndarray, is_number: np.ndarray, counted: np.ndarray,
+                       codes: np.ndarray, count: int) -> pd.Categorical | None:
+    """Rows of a column of numbers and text whose cells repeat (:func:`_repeats`) as a
+    ``Categorical``: its categories the numbers (ascending, float) then the texts (sorted,
+    str), so that a cell is what the object array would hold and the rows share codes into
+    their distinct cells. None when they do not repeat, or when the column holds both 0 and
+    -0 (pandas takes them for one category, the rules for two cells).
+
+    ``text`` holds distinct texts, ``parsed`` their numbers, ``is_number`` which are numbers,
+    ``counted`` which some row holds, ``codes`` each row's position among them (-1:
+    missing), ``count`` how many rows hold a value.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    held = np.flatnonzero(counted)
+    as_number, as_text = held[is_number[held]], held[~is_number[held]]
+    values = parsed[as_number]
+    numbers = np.unique(values)
+    if numbers.size and numbers[0] <= 0 <= numbers[-1] and np.unique(np.signbit(values[values == 0])).size > 1:
+        return None
+    words = text.take(pa.array(as_text, type=pa.int64())).to_pylist()
+    ordered = sorted(set(words))
+    if not _repeats(numbers.size + len(ordered), count):
+        return None
+    category = np.full(len(text) + 1, -1, dtype=np.int32)  # (-1 picks the last: a missing cell)
+    category[as_number] = np.searchsorted(numbers, values)
+    position = {word: i for i, word in enumerate(ordered, start=numbers.size)}
+    category[as_text] = [position[w] for w in words]
+    dtype = pd.CategoricalDtype(pd.Index([*numbers.tolist(), *ordered], dtype=object))
+    return pd.Categorical.from_codes(category[codes].astype(_code_type(dtype.categories.size)), dtype=dtype,
+                                     validate=False)
 
 
 def _cells_by_row(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
