@@ -560,7 +560,12 @@ def _breakdowns(responses: Responses, min_group: int) -> list[_Breakdown]:
 
     out = []
     for by, column in responses.segments.items():
-        codes, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
+        if isinstance(column, pd.Categorical) and column.size and column.codes.min() >= 0:
+            present = np.bincount(column.codes, minlength=len(column.categories)) > 0  # (excluded rows' values go)
+            codes = (np.cumsum(present) - 1)[column.codes]
+            uniques = np.asarray(column.categories, dtype=object)[present]
+        else:
+            codes, uniques = pd.factorize(np.asarray(column, dtype=object), use_na_sentinel=False)
         order = sorted(range(len(uniques)), key=lambda i: str(uniques[i]))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))

@@ -241,3 +241,16 @@ def test_blas_threads_are_limited_inside_the_engine_and_restored_after():
     finally:
         for s, n in zip(setters, before, strict=True):
             s(n)
+
+
+def test_a_segment_value_held_only_by_excluded_rows_is_no_group(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("部门,A\n一部,5\n一部,4\n二部,\n三部,3\n三部,2\n", encoding="utf-8")
+    model = load_model_text("children: [{id: a, column: A}]")
+    r = prepare(read_survey(p), model, by=["部门"])
+    assert r.quality.excluded["empty"] == 1 and r.segments["部门"].tolist() == ["一部", "一部", "三部", "三部"]
+    result = score(model, r, ScoreOptions(bootstrap=20, min_group=1))
+    (segment,) = result.segments
+    assert [(g.value, g.n) for g in segment.groups] == [("一部", 2), ("三部", 2)] and segment.suppressed == 0
+    sub = r.subset(np.array([True, True, False, False]))  # a subset keeps its categories: still no empty group
+    assert [g.value for g in score(model, sub, ScoreOptions(bootstrap=20, min_group=1)).segments[0].groups] == ["一部"]

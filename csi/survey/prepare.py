@@ -89,7 +89,9 @@ class Responses:
     rows: np.ndarray
     quality: DataQuality
     weights: np.ndarray | None = None
-    segments: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Per ``--by`` column, each respondent's value as text ("(missing)" where blank): a
+    #: ``Categorical``, whose codes the breakdowns use as they are.
+    segments: dict[str, pd.Categorical] = field(default_factory=dict)
     #: How respondent weights were made: column, raking (convergence, design effect), or nothing.
     weighting: dict[str, object] = field(default_factory=dict)
     #: Open-text answers of the model's comment columns, "" where none (not yet masked).
@@ -588,7 +590,9 @@ def prepare(
     for name, col in seg_columns.items():
         codes, cells = distinct[col]
         text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
-        segments[name] = np.take(np.append(text.to_numpy(dtype=object), "(missing)"), codes[kept])
+        same, labels = pd.factorize(np.append(text.to_numpy(dtype=object), "(missing)"))  # " 一部" is "一部"
+        segments[name] = pd.Categorical.from_codes(np.take(same, codes[kept]), categories=pd.Index(labels, dtype=object),
+                                                   validate=False)
     weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
     kept_weights = None if weights is None else weights[kept]
     if model.margins:
