@@ -142,8 +142,6 @@ def score(
     with _errors(debug):
         from csi.api import resolve_model, score_table
         from csi.progress import Progress
-        from csi.report.excel import to_xlsx
-        from csi.report.html import to_html
         from csi.report.tables import to_csv, to_json, to_markdown
         from csi.report.write import atomic_write, check_output
         from csi.scoring import ScoreOptions
@@ -172,8 +170,18 @@ def score(
             result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column,
                                             progress=bar.step)
         del table  # the answers are in `responses` now; the frame's memory can go before the reports are built
+        def xlsx() -> bytes:  # the workbook and page writers are imported only when asked for (50 ms)
+            from csi.report.excel import to_xlsx
+
+            return to_xlsx(result, lang)
+
+        def html() -> str:
+            from csi.report.html import to_html
+
+            return to_html(result, lang)
+
         renderers = {"json": lambda: to_json(result), "csv": lambda: to_csv(result), "md": lambda: to_markdown(result, lang),
-                     "xlsx": lambda: to_xlsx(result, lang), "html": lambda: to_html(result, lang)}
+                     "xlsx": xlsx, "html": html}
         _write_outputs(outputs, renderers, inputs, mkdir)
         if exclusions is not None:
             atomic_write(exclusions, _exclusions_csv(responses))
