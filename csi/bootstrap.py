@@ -324,6 +324,33 @@ def _blocks(bounds: np.ndarray, own: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
+def _joint_cells(partitions: Sequence[Partition]) -> tuple[int, np.ndarray, list[np.ndarray]]:
+    """The leading breakdowns crossed: how many of them (at least the first, while their
+    joint cells number at most ``_JOINT_MAX``), each respondent's joint cell (uint16), and
+    per breakdown the cell of each joint cell. (0, empty, []) without breakdowns."""
+    joined, size = 0, 1
+    for part in partitions:
+        if joined and size * part.cells > _JOINT_MAX:
+            break
+        joined, size = joined + 1, size * part.cells
+    if not joined:
+        return 0, np.empty(0, dtype=np.uint16), []
+    kind = np.uint16 if size <= np.iinfo(np.uint16).max else np.int64  # (uint16 sorts by radix)
+    codes = np.zeros(partitions[0].codes.size, dtype=kind)
+    stride = 1
+    cells = []
+    every = np.arange(size)
+    for part in partitions[:joined]:
+        codes += part.codes.astype(kind) * kind(stride)
+        cells.append((every // stride) % part.cells)
+        stride *= part.cells
+    return joined, codes, cells
+
+
+#: The most joint cells of crossed breakdowns the Gaussian pass visits in order.
+_JOINT_MAX = 4096
+
+
 def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
                    ss: np.random.SeedSequence, partitions: Sequence[Partition], qc: int, mc: int,
                    progress: Progress | None) -> Sums:
@@ -333,14 +360,18 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
     cell_full = [np.zeros((p.cells, qc)) for p in partitions]
     cell_counts = [np.zeros((p.cells, mc)) for p in partitions]
     cell_cov = [{int(c): np.zeros((qc, qc)) for c in np.flatnonzero(nc)} for nc in need_cov]
-    # Rows are visited in the order of the first breakdown's cells, so a chunk holds whole runs
-    # of its cells: their sums and cross-products are row blocks of the chunk, with no gather,
-    # and the whole sample's are the totals of those blocks (a run of unwanted cells is one
-    # block). Only wanted cells get sums.
-    if partitions:
-        order: np.ndarray | None = np.argsort(partitions[0].codes, kind="stable")
-        lead_bounds = np.concatenate(([0], np.cumsum(sizes[0])))
-        lead_wanted = partitions[0].wanted
+    # Rows are visited in the order of the joint cells of the leading breakdowns (those whose
+    # cells, crossed, stay few: department × client type), so a chunk holds whole runs of
+    # them: a run's sums and cross-products are one row block of the chunk, with no gather,
+    # and they add up to those of each of its breakdowns' cells and of the whole sample (a run
+    # of cells no breakdown wants is one block). A breakdown beyond them is sorted chunk by chunk.
+    joined, joint_codes, joint_cells = _joint_cells(partitions)
+    if joined:
+        order: np.ndarray | None = np.argsort(joint_codes, kind="stable")
+        lead_bounds = np.concatenate(([0], np.cumsum(np.bincount(joint_codes, minlength=joint_cells[0].size))))
+        lead_wanted = np.zeros(joint_cells[0].size, dtype=bool)
+        for p in range(joined):
+            lead_wanted |= partitions[p].wanted[joint_cells[p]]
     else:
         order, lead_bounds, lead_wanted = None, np.array([0, n]), np.zeros(1, dtype=bool)
     full = cov = counts = None
@@ -353,19 +384,21 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
         if full is None:
             full, cov, counts = np.zeros(wz.shape[1]), np.zeros((wz.shape[1],) * 2), np.zeros(cnt.shape[1])
         local = np.clip(lead_bounds - start, 0, stop - start)
-        for lo, hi, c in _blocks(local, lead_wanted):
+        for lo, hi, j in _blocks(local, lead_wanted):
             block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
             block_sums = block.sum(axis=0)
             cross = block.T @ block
             full += block_sums
             counts += block_counts
             cov += cross
-            if c >= 0:
-                cell_full[0][c] += block_sums[:qc]
-                cell_counts[0][c] += block_counts[:mc]
-                if need_cov[0][c]:
-                    cell_cov[0][c] += cross[:qc, :qc]
-        for p in range(1, len(partitions)):
+            for p in range(joined if j >= 0 else 0):
+                c = int(joint_cells[p][j])
+                if partitions[p].wanted[c]:
+                    cell_full[p][c] += block_sums[:qc]
+                    cell_counts[p][c] += block_counts[:mc]
+                    if need_cov[p][c]:
+                        cell_cov[p][c] += cross[:qc, :qc]
+        for p in range(joined, len(partitions)):
             part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
             wz_s = wz[part_order, :qc]
             cnt_s = cnt[part_order, :mc]

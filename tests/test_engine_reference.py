@@ -24,9 +24,11 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import csi.bootstrap as bs
+from csi.bootstrap import Partition
 from csi.model import Group, Item, Model, load_model_text, walk
 from csi.scoring import ScoreOptions, score
 from csi.survey.prepare import DataQuality, Responses
@@ -426,14 +428,21 @@ def large_reference(large):
     return reference_run(*large, replicates=B, seed=9)
 
 
-def test_gaussian_bootstrap_within_monte_carlo_error_of_the_reference(large, large_reference, monkeypatch):
+@pytest.mark.parametrize("joint_max", [4096, 1], ids=["breakdowns crossed", "second breakdown sorted per chunk"])
+def test_gaussian_bootstrap_within_monte_carlo_error_of_the_reference(large, large_reference, monkeypatch, joint_max):
     """MULTINOMIAL_MAX_N lowered so 3 000 respondents take the Gaussian multiplier path, and
     CELL_RESAMPLE_MAX_N lowered so the cells (≥ 400 respondents) are drawn from their own
     normal approximations too: point estimates as the reference, SEs and intervals within
-    Monte-Carlo error of the reference's multinomial bootstrap."""
+    Monte-Carlo error of the reference's multinomial bootstrap. The pass visits the cells of
+    部门 × 客户类型 in order, or (a breakdown with too many cells to cross) those of 部门 and
+    sorts 客户类型 chunk by chunk."""
     model, r = large
     monkeypatch.setattr(bs, "MULTINOMIAL_MAX_N", 1000)
     monkeypatch.setattr(bs, "CELL_RESAMPLE_MAX_N", 100)
+    monkeypatch.setattr(bs, "_JOINT_MAX", joint_max)
+    parts = [Partition(codes, len(values), np.ones(len(values), bool))
+             for codes, values in (pd.factorize(np.asarray(r.segments[k])) for k in ("部门", "客户类型"))]
+    assert bs._joint_cells(parts)[0] == (2 if joint_max > 1 else 1)
     result = score(model, r, ScoreOptions(bootstrap=B, seed=1))
     assert result.data_quality["bootstrap"]["kind"] == "gaussian"
     assert result.data_quality["bootstrap"]["gaussian_above"] == 1000
