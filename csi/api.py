@@ -14,21 +14,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from csi import __version__
-from csi.model import Model, default_model_path, load_model
+from csi.model import Model, resolve_model
 from csi.result import Result
 from csi.scoring import ScoreOptions, score
 from csi.survey.prepare import Responses, columns_used, prepare
 from csi.survey.read import Table, read_survey
 
 __all__ = ["resolve_model", "score_file", "score_table", "manifest_for"]
-
-
-def resolve_model(path: str | Path | None = None) -> Model:
-    """``path``; else ``./indicators.yaml`` when present; else the packaged default model."""
-    if path is not None:
-        return load_model(path)
-    local = Path("indicators.yaml")
-    return load_model(local if local.is_file() else default_model_path())
 
 
 def manifest_for(model: Model, table: Table | None, options: ScoreOptions, extra: dict | None = None) -> dict:

@@ -140,19 +140,14 @@ def score(
         raise typer.BadParameter(f"use one of {', '.join(STDOUT_FORMATS)}", param_hint="--format")
     _check_lang(lang)
     with _errors(debug):
-        from csi.api import resolve_model, score_table
+        from csi.background import Background
+        from csi.model import resolve_model
         from csi.progress import Progress
-        from csi.report.tables import to_csv, to_json, to_markdown
         from csi.report.write import atomic_write, check_output
-        from csi.scoring import ScoreOptions
-        from csi.survey.prepare import columns_used
         from csi.survey.read import read_survey
 
         m = _with_method(resolve_model(model), method, allow_negative, policy)
         by_cols = list(by or m.segments)
-        options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
-                               population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
-                               verbatims=verbatims)
         inputs = [data] + ([model] if model else [])
         outputs = list(output or [])
         if exclusions is not None:
@@ -162,14 +157,31 @@ def score(
                 raise OutputError(Issue("output-duplicate", "is both a report (-o) and the exclusions file; use two files",
                                         file=str(exclusions)))
             check_output(exclusions, inputs, mkdir=mkdir)
+
+        def used(t: Any) -> Any:  # asked once the headers are read (preparation imports pandas)
+            from csi.survey.prepare import columns_used
+
+            return columns_used(t, m, by=by_cols, weight_column=weight_column)
+
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
-            table = read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage,
-                                columns=lambda t: columns_used(t, m, by=by_cols, weight_column=weight_column))
+            # The file is read on a second thread while this one imports the scoring modules
+            # (pandas, numpy: a quarter of a second); the readers let go of the GIL.
+            reading = Background(lambda stop: read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage,
+                                                          columns=used), name="csi-read")
+            from csi.api import score_table
+            from csi.report.tables import to_csv, to_json, to_markdown
+            from csi.scoring import ScoreOptions
+
+            options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
+                                   population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
+                                   verbatims=verbatims)
+            table = reading.result()
             bar.stage(f"scoring {data.name} ({len(table.frame):,} rows, {bootstrap} bootstrap replicates)")
             result, responses = score_table(table, m, options, strict=strict, by=by_cols, weight_column=weight_column,
                                             progress=bar.step)
         del table  # the answers are in `responses` now; the frame's memory can go before the reports are built
+
         def xlsx() -> bytes:  # the workbook and page writers are imported only when asked for (50 ms)
             from csi.report.excel import to_xlsx
 
@@ -247,7 +259,7 @@ def validate(
     out = Console(highlight=False, soft_wrap=True)
     problems = 0
     with _errors(debug):
-        from csi.api import resolve_model
+        from csi.model import resolve_model
 
         try:
             m = resolve_model(model)

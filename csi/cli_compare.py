@@ -137,7 +137,8 @@ def _labels(inputs: list[Path], given: list[str] | None) -> list[str]:
 def _results(inputs: list[Path], model: Path | None, sheet: str | None, preset: str | None, by: str | None, min_group: int,
              bootstrap: int, seed: int, confidence: float) -> list[Result]:
     """Each input as a Result: JSON files are read, exports scored with one model and one set of options."""
-    from csi.api import resolve_model, score_table
+    from csi.api import score_table
+    from csi.model import resolve_model
     from csi.scoring import ScoreOptions
     from csi.survey.prepare import columns_used
     from csi.survey.read import read_survey

@@ -109,9 +109,8 @@ def template(
     Example: csi template -o 回访录入.xlsx
     """
     with _errors(debug):
-        from csi.api import resolve_model
         from csi.errors import Issue, OutputError
-        from csi.model import default_model_path
+        from csi.model import default_model_path, resolve_model
         from csi.report.template import adjust_message, build_template
         from csi.report.write import atomic_write, check_output
 

@@ -39,7 +39,7 @@ def weights(
     with _errors(debug):
         import json
 
-        from csi.api import resolve_model
+        from csi.model import resolve_model
         from csi.survey.prepare import columns_used, prepare
         from csi.survey.read import read_survey
         from csi.weighting.sensitivity import ALL_METHODS, compare_methods

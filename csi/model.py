@@ -40,6 +40,7 @@ __all__ = [
     "Model",
     "load_model",
     "load_model_text",
+    "resolve_model",
     "default_model_path",
     "ROOT_ID",
     "METHOD_NAMES",
@@ -219,6 +220,14 @@ def walk(node: Group | Item) -> Iterator[Group | Item]:
 def default_model_path() -> Path:
     """The model shipped inside the package (the accounting-services index)."""
     return Path(__file__).with_name("data") / "indicators.yaml"
+
+
+def resolve_model(path: str | Path | None = None) -> Model:
+    """``path``; else ``./indicators.yaml`` when present; else the packaged default model."""
+    if path is not None:
+        return load_model(path)
+    local = Path("indicators.yaml")
+    return load_model(local if local.is_file() else default_model_path())
 
 
 def load_model(path: str | Path) -> Model:

@@ -98,6 +98,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
+from csi.background import Background
 from csi.errors import DataError, InputError, Issue, column_letter
 from csi.survey.presets import HeaderColumn, Preset, detect_preset, forms, get_preset
 from csi.survey.presets import _text as _plain  # a header cell as text, stripped
@@ -566,12 +567,13 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         assert scan.extent is not None
         _check_extent(scan.extent, shown, name)
     plain_numbers: bool | None = None
-    pending: _Pending | None = None
+    pending: Background | None = None
     if archive is not None and part is not None:
         # How the sheet writes its numbers matters only if a column holds fractional ones;
         # it is looked at in the background, on another core while calamine reads the sheet.
         sheet_part = part  # (for the type checker: a str from here on)
-        pending = _Pending(lambda stop: _scan_sheet(archive, sheet_part, None, False, numbers=True, stop=stop))
+        pending = Background(lambda stop: _scan_sheet(archive, sheet_part, None, False, numbers=True, stop=stop),
+                             name="csi-scan")
 
     def numbers_as_written() -> bool:
         """Whether no number in the sheet is written with more than 9 decimals or an exponent."""
@@ -861,34 +863,6 @@ def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> _SheetSca
     if found.extent.bound * found.extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
         found = replace(found, extent=_scan_sheet(archive, part, (0, 0), False).extent)
     return found
-
-
-class _Pending:
-    """A function running in a background thread: :meth:`result` waits for its value (or
-    raises its exception), :meth:`cancel` asks it to stop (it is given the event) and waits."""
-
-    def __init__(self, function: Callable[[threading.Event], Any]) -> None:
-        self._stop = threading.Event()
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(function,), name="csi-scan", daemon=True)
-        self._thread.start()
-
-    def _run(self, function: Callable[[threading.Event], Any]) -> None:
-        try:
-            self._value = function(self._stop)
-        except BaseException as e:  # handed over by result()
-            self._error = e
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-    def cancel(self) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def _inflated(archive: zipfile.ZipFile, part: str, size: int = 1 << 22) -> Iterator[bytes]:
