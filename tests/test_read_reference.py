@@ -331,6 +331,18 @@ def test_by_value_and_by_row_agree(cells):
         assert a == [reference_cell(c) for c in cells]
 
 
+@pytest.mark.parametrize("cells", [
+    ["1", "23", "", "0", None, "13800138000", "12345678901234567890"],  # whole numbers: the quick check
+    ["1", " 2", "3"], ["007", "1"], ["+1", "2"], ["1.5", "2"], ["٣", "1"], ["0", "00"], ["", " "], ["1", "一"],
+])
+def test_whole_numbers_read_as_the_rules_say(cells):
+    column = pa.array(cells, pa.string())
+    values, given = reader._cells_by_row(column, None)
+    assert cells_of_column(values) == [reference_cell(c) for c in cells]
+    assert given.tolist() == [reference_cell(c) is not None for c in cells]
+    assert (reader._whole_numbers(column) is not None) == (cells[0] == "1" and cells[1] == "23")
+
+
 def cells_of_column(values: object) -> list:
     return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) if isinstance(v, (int, float))
             else v for v in pd.Series(values).tolist()]

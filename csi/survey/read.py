@@ -257,6 +257,8 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         A forced preset the file does not fit is ``preset-mismatch``, saying what it expected.
     progress : called with a short description of each stage as it starts (``"reading
         sheet Sheet1"``, ``"checking cells"``), for a status line while a large file is read.
+        The stage in which the parser (pyarrow, calamine) reads the cells, letting go of the
+        GIL, is the one whose text begins with ``"reading"``.
     columns : which columns to put through the cell rules, asked once the headers are known:
         called with the table as it will be but without rows (its frame has every header and
         no data), it returns the headers to keep, or None for all of them
@@ -1981,6 +1983,13 @@ def _cells_by_row(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    whole = _whole_numbers(column)
+    if whole is not None:  # ids, phone numbers, seconds: digits only, as the rules read them
+        given, numbers = whole
+        if exact is not None:
+            exact_rows = given & exact.is_valid().to_numpy(zero_copy_only=False)
+            numbers[exact_rows] = _floats(exact)[exact_rows]
+        return numbers, given
     text = pc.utf8_trim_whitespace(column)
     del column
     given = pc.not_equal(text, "").fill_null(False).to_numpy(zero_copy_only=False)
@@ -2000,6 +2009,28 @@ def _cells_by_row(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
     cells[is_number] = numbers[is_number]
     cells[~given] = np.nan
     return cells, given
+
+
+def _whole_numbers(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Which rows hold a value and their float64 values, for a string Array of plain whole
+    numbers ("0", "13800138000") and empty cells; None if any cell is anything else (spaces,
+    a sign, a leading zero, a decimal point, text): :func:`_cells_by_row` then applies the
+    full rules. Checking the digits is several times faster than the rules' regular
+    expression over a million texts, and reads the same numbers."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.ascii_is_decimal(column)  # (false for "")
+    length = pc.binary_length(column)
+    if not pc.all(pc.or_kleene(digits, pc.equal(length, 0)), skip_nulls=True).as_py():
+        return None
+    if pc.any(pc.and_(pc.starts_with(column, "0"), pc.greater(length, 1))).as_py():  # "007" is a code
+        return None
+    given = digits.fill_null(False).to_numpy(zero_copy_only=False)
+    if not given.all():
+        column = pc.if_else(digits, column, pa.scalar(None, column.type))
+    return given, np.where(given, _floats(pc.cast(column, pa.float64())), np.nan)
 
 
 def _sorted_text_cells(text: Any, given: np.ndarray) -> Any:
