@@ -31,6 +31,11 @@ class Background:
         except BaseException as e:  # handed over by result()
             self._error = e
 
+    def wait_for(self, event: threading.Event) -> None:
+        """Wait until ``event`` is set or the function has ended (whichever comes first)."""
+        while not event.wait(0.005) and self._thread.is_alive():
+            pass
+
     def result(self) -> Any:
         self._thread.join()
         if self._error is not None:

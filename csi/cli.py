@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -166,9 +167,19 @@ def score(
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
             # The file is read on a second thread while this one imports the scoring modules
-            # (pandas, numpy: a quarter of a second); the readers let go of the GIL.
-            reading = Background(lambda stop: read_survey(data, sheet=_sheet(sheet), preset=preset, progress=bar.stage,
+            # (pandas, numpy: a quarter of a second). The import waits for the read's
+            # "reading …" stage: from there the parser (pyarrow, calamine) lets go of the GIL,
+            # while the check of a workbook's extent before it holds it.
+            parsing = threading.Event()
+
+            def stage(text: str) -> None:
+                bar.stage(text)
+                if text.startswith("reading"):
+                    parsing.set()
+
+            reading = Background(lambda stop: read_survey(data, sheet=_sheet(sheet), preset=preset, progress=stage,
                                                           columns=used), name="csi-read")
+            reading.wait_for(parsing)
             from csi.api import score_table
             from csi.report.tables import to_csv, to_json, to_markdown
             from csi.scoring import ScoreOptions
