@@ -62,8 +62,11 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+
+from csi.background import Background
 
 __all__ = ["bootstrap_sums", "bootstrap_kind", "percentile_ci", "one_blas_thread", "Partition", "Sums",
            "CellSums", "MULTINOMIAL_MAX_N", "CELL_RESAMPLE_MAX_N"]
@@ -81,6 +84,7 @@ _CHUNK_ROWS = 8_192
 #: with the respondent weights and bootstrapped) and ``counts`` (rows × m, summed as given).
 Columns = Callable[[slice | np.ndarray], tuple[np.ndarray, np.ndarray]]
 Progress = Callable[[int, int], None]
+_T = TypeVar("_T")
 
 
 @functools.cache
@@ -351,15 +355,46 @@ def _joint_cells(partitions: Sequence[Partition]) -> tuple[int, np.ndarray, list
 _JOINT_MAX = 4096
 
 
+class _Pass:
+    """Sums of a pass over some rows: of z (``full``), of its cross-products (``cov``), of the
+    counts, and per breakdown of the wanted cells' first ``qc`` z and ``mc`` count columns
+    (``cell_cov``: for the cells marked in ``need_cov``)."""
+
+    def __init__(self, partitions: Sequence[Partition], need_cov: Sequence[np.ndarray], qc: int, mc: int) -> None:
+        self.full = self.cov = self.counts = np.zeros(0)
+        self.cell_full = [np.zeros((p.cells, qc)) for p in partitions]
+        self.cell_counts = [np.zeros((p.cells, mc)) for p in partitions]
+        self.cell_cov = [{int(c): np.zeros((qc, qc)) for c in np.flatnonzero(nc)} for nc in need_cov]
+
+    def begin(self, q: int, m: int) -> None:
+        """Size the whole-sample sums for q z and m count columns (on the first chunk)."""
+        if self.full.size != q:
+            self.full, self.cov, self.counts = np.zeros(q), np.zeros((q, q)), np.zeros(m)
+
+    def add(self, other: _Pass) -> None:
+        if other.full.size:
+            self.begin(other.full.size, other.counts.size)
+            self.full += other.full
+            self.cov += other.cov
+            self.counts += other.counts
+        for mine, theirs in zip([*self.cell_full, *self.cell_counts], [*other.cell_full, *other.cell_counts], strict=True):
+            mine += theirs
+        for mine_cov, theirs_cov in zip(self.cell_cov, other.cell_cov, strict=True):
+            for c, value in theirs_cov.items():
+                mine_cov[c] += value
+
+
+def _one_blas_thread_call(function: Callable[..., _T], *args: object) -> _T:
+    with one_blas_thread():
+        return function(*args)
+
+
 def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
                    ss: np.random.SeedSequence, partitions: Sequence[Partition], qc: int, mc: int,
                    progress: Progress | None) -> Sums:
     sizes = [np.bincount(p.codes, minlength=p.cells) for p in partitions]
     # a cell needs its covariance when it, or its rest, is drawn from the normal approximation
     need_cov = [p.wanted & ((s > CELL_RESAMPLE_MAX_N) | (n - s > CELL_RESAMPLE_MAX_N)) for p, s in zip(partitions, sizes, strict=True)]
-    cell_full = [np.zeros((p.cells, qc)) for p in partitions]
-    cell_counts = [np.zeros((p.cells, mc)) for p in partitions]
-    cell_cov = [{int(c): np.zeros((qc, qc)) for c in np.flatnonzero(nc)} for nc in need_cov]
     # Rows are visited in the order of the joint cells of the leading breakdowns (those whose
     # cells, crossed, stay few: department × client type), so a chunk holds whole runs of
     # them: a run's sums and cross-products are one row block of the chunk, with no gather,
@@ -374,41 +409,56 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
             lead_wanted |= partitions[p].wanted[joint_cells[p]]
     else:
         order, lead_bounds, lead_wanted = None, np.array([0, n]), np.zeros(1, dtype=bool)
-    full = cov = counts = None
-    for start in range(0, n, _CHUNK_ROWS):
-        stop = min(n, start + _CHUNK_ROWS)
-        rows = slice(start, stop) if order is None else order[start:stop]
-        wz, cnt = columns(rows)
-        if w is not None:
-            wz *= w[rows, None]
-        if full is None:
-            full, cov, counts = np.zeros(wz.shape[1]), np.zeros((wz.shape[1],) * 2), np.zeros(cnt.shape[1])
-        local = np.clip(lead_bounds - start, 0, stop - start)
-        for lo, hi, j in _blocks(local, lead_wanted):
-            block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
-            block_sums = block.sum(axis=0)
-            cross = block.T @ block
-            full += block_sums
-            counts += block_counts
-            cov += cross
-            for p in range(joined if j >= 0 else 0):
-                c = int(joint_cells[p][j])
-                if partitions[p].wanted[c]:
-                    cell_full[p][c] += block_sums[:qc]
-                    cell_counts[p][c] += block_counts[:mc]
+
+    def visit(first: int, last: int) -> _Pass:
+        """The sums of the chunks of rows ``first:last`` (in visiting order)."""
+        out = _Pass(partitions, need_cov, qc, mc)
+        for start in range(first, last, _CHUNK_ROWS):
+            stop = min(last, start + _CHUNK_ROWS)
+            rows = slice(start, stop) if order is None else order[start:stop]
+            wz, cnt = columns(rows)
+            if w is not None:
+                wz *= w[rows, None]
+            out.begin(wz.shape[1], cnt.shape[1])
+            local = np.clip(lead_bounds - start, 0, stop - start)
+            for lo, hi, j in _blocks(local, lead_wanted):
+                block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
+                block_sums = block.sum(axis=0)
+                cross = block.T @ block
+                out.full += block_sums
+                out.counts += block_counts
+                out.cov += cross
+                for p in range(joined if j >= 0 else 0):
+                    c = int(joint_cells[p][j])
+                    if partitions[p].wanted[c]:
+                        out.cell_full[p][c] += block_sums[:qc]
+                        out.cell_counts[p][c] += block_counts[:mc]
+                        if need_cov[p][c]:
+                            out.cell_cov[p][c] += cross[:qc, :qc]
+            for p in range(joined, len(partitions)):
+                part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
+                wz_s = wz[part_order, :qc]
+                cnt_s = cnt[part_order, :mc]
+                for c in np.flatnonzero(partitions[p].wanted & (np.diff(bounds) > 0)):
+                    lo, hi = bounds[c], bounds[c + 1]
+                    block = wz_s[lo:hi]
+                    out.cell_full[p][c] += block.sum(axis=0)
+                    out.cell_counts[p][c] += cnt_s[lo:hi].sum(axis=0)
                     if need_cov[p][c]:
-                        cell_cov[p][c] += cross[:qc, :qc]
-        for p in range(joined, len(partitions)):
-            part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
-            wz_s = wz[part_order, :qc]
-            cnt_s = cnt[part_order, :mc]
-            for c in np.flatnonzero(partitions[p].wanted & (np.diff(bounds) > 0)):
-                lo, hi = bounds[c], bounds[c + 1]
-                block = wz_s[lo:hi]
-                cell_full[p][c] += block.sum(axis=0)
-                cell_counts[p][c] += cnt_s[lo:hi].sum(axis=0)
-                if need_cov[p][c]:
-                    cell_cov[p][int(c)] += block.T @ block
+                        out.cell_cov[p][int(c)] += block.T @ block
+        return out
+
+    # Two halves of the rows on two threads (numpy and BLAS let go of the GIL), added in a
+    # fixed order: the same numbers whichever half ends first.
+    middle = _CHUNK_ROWS * ((n // _CHUNK_ROWS + 1) // 2)
+    second = Background(lambda stop: _one_blas_thread_call(visit, middle, n), name="csi-pass")
+    try:
+        sums = visit(0, middle)
+    finally:
+        other = second.result()
+    sums.add(other)
+    full, cov, counts = sums.full, sums.cov, sums.counts
+    cell_full, cell_counts, cell_cov = sums.cell_full, sums.cell_counts, sums.cell_cov
     assert full is not None and cov is not None and counts is not None
     reps = _normal_draws(full, cov, replicates, rng)
     if progress is not None:

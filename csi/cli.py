@@ -147,8 +147,6 @@ def score(
         from csi.report.write import atomic_write, check_output
         from csi.survey.read import read_survey
 
-        m = _with_method(resolve_model(model), method, allow_negative, policy)
-        by_cols = list(by or m.segments)
         inputs = [data] + ([model] if model else [])
         outputs = list(output or [])
         if exclusions is not None:
@@ -159,17 +157,21 @@ def score(
                                         file=str(exclusions)))
             check_output(exclusions, inputs, mkdir=mkdir)
 
+        loaded = threading.Event()
+        bound: list[Any] = []  # the model and the --by columns, once loaded
+
         def used(t: Any) -> Any:  # asked once the headers are read (preparation imports pandas)
             from csi.survey.prepare import columns_used
 
-            return columns_used(t, m, by=by_cols, weight_column=weight_column)
+            loaded.wait()
+            return columns_used(t, bound[0], by=bound[1], weight_column=weight_column) if bound else None
 
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
-            # The file is read on a second thread while this one imports the scoring modules
-            # (pandas, numpy: a quarter of a second). The import waits for the read's
-            # "reading …" stage: from there the parser (pyarrow, calamine) lets go of the GIL,
-            # while the check of a workbook's extent before it holds it.
+            # The file is read on a second thread while this one loads the model and imports
+            # the scoring modules (pandas, numpy: a quarter of a second). The import waits for
+            # the read's "reading …" stage: from there the parser (pyarrow, calamine) lets go
+            # of the GIL, while the check of a workbook's extent before it holds it.
             parsing = threading.Event()
 
             def stage(text: str) -> None:
@@ -179,6 +181,12 @@ def score(
 
             reading = Background(lambda stop: read_survey(data, sheet=_sheet(sheet), preset=preset, progress=stage,
                                                           columns=used), name="csi-read")
+            try:
+                m = _with_method(resolve_model(model), method, allow_negative, policy)
+                by_cols = list(by or m.segments)
+                bound.extend((m, by_cols))
+            finally:
+                loaded.set()
             reading.wait_for(parsing)
             from csi.api import score_table
             from csi.report.tables import to_csv, to_json, to_markdown
@@ -391,4 +399,24 @@ def main() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if os.environ.get("CSI_DEBUG"):
         os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
-    app()
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
+    if isinstance(code, str):  # (sys.exit("message"): the message, status 1)
+        sys.stderr.write(code + "\n")
+        code = 1
+    # The work is done and every file written and closed: leave without tearing down the
+    # interpreter. Unloading pandas and pyarrow alone takes 60-100 ms, a tenth of scoring a
+    # 100 000-row workbook, for nothing. Not under a tracer or profiler (coverage, pyinstrument),
+    # which write their reports on the way out.
+    if sys.gettrace() is not None or sys.getprofile() is not None or {"coverage", "pyinstrument"} & sys.modules.keys():
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # (a reader that went away; a closed stream)
+            pass
+    os._exit(code or 0)

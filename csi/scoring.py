@@ -51,6 +51,7 @@ Worked example (three respondents, two items on 1–5, equal weights)::
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -189,11 +190,13 @@ def _columns(model: Model, responses: Responses, under: np.ndarray) -> Columns:
     q = 2 * k + 2 * ko + 3 * nps
     g = under.shape[1]
     under32 = under.astype(np.float32)
-    # buffers reused from chunk to chunk (the arrays returned hold until the next call)
-    buffers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    # buffers reused from chunk to chunk, one set per thread (the arrays returned hold until
+    # the thread's next call; the Gaussian pass runs on two threads)
+    local = threading.local()
 
     def columns(rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         size = len(range(x.shape[0])[rows]) if isinstance(rows, slice) else len(rows)
+        buffers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = local.__dict__.setdefault("buffers", {})
         if size not in buffers:
             buffers.clear()
             buffers[size] = (np.empty((size, x.shape[1])), np.empty((size, q)), np.empty((size, 2 * k + g + 3)))
