@@ -129,6 +129,23 @@ def run_child(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> 
     return run
 
 
+def compile_package() -> str | None:
+    """Write csi's bytecode when it runs from a source checkout (an editable install) in an
+    environment that does not write it (PYTHONDONTWRITEBYTECODE): pip compiles an installed
+    package, so without this every run would compile csi's modules from source first."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("csi")
+    if spec is None or spec.origin is None or "site-packages" in spec.origin:
+        return None
+    package = Path(spec.origin).parent
+    if not compileall.compile_dir(str(package), quiet=1):
+        raise SystemExit(f"could not compile {package}")
+    return (f"csi runs from {shown(package)} (an editable install); its bytecode was compiled first, as pip "
+            "does when it installs a package.")
+
+
 def csi_command() -> list[str]:
     script = Path(sys.executable).parent / "csi"
     return [str(script)] if script.exists() else [sys.executable, "-m", "csi"]
@@ -364,6 +381,9 @@ def main() -> None:
     notes: list[str] = []
     started = time.perf_counter()
     state_before = code_state()
+    compiled = compile_package()
+    if compiled:
+        notes.append(compiled)
     with tempfile.TemporaryDirectory() as tmp:
         cwd = Path(tmp)  # no ./indicators.yaml there: csi uses its built-in model
         if "small" in wanted:
