@@ -202,6 +202,9 @@ class _Grid:
     keys: tuple[str | None, ...] = ()  # per column: what the preset's roles name it by (default: its name)
     aliases: tuple[tuple[str, ...], ...] = ()  # per column: other names that find it
     labels: tuple[Any, ...] = ()  # per column: SPSS value labels {code: label}, or None
+    # a workbook's exact numbers, worked out when asked for the columns kept: column position →
+    # float64 values of its numeric cells (only columns whose text rounds a number)
+    exact: Callable[[Sequence[int]], Mapping[int, Any]] | None = None
 
 
 class FileLabels(Mapping[str, Mapping[Any, str]]):
@@ -362,7 +365,10 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     # is converted, so that the file is never in memory twice over.
     del load
     data_columns, numbers = list(grid.columns), list(grid.numbers or (None,) * len(grid.columns))
-    grid = replace(grid, columns=(), numbers=())
+    if grid.exact is not None:
+        for position, values in grid.exact(keep).items():
+            numbers[position] = values
+    grid = replace(grid, columns=(), numbers=(), exact=None)
     say("checking cells")
     frame = _frame(data_columns, numbers, headers, keep, others)
     del data_columns, numbers
@@ -598,8 +604,9 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
     def load(header_rows: int) -> _Grid:
         try:
             return read(header_rows)
-        finally:
-            stop_looking()  # (done with, or not needed)
+        except BaseException:
+            stop_looking()
+            raise
 
     def read(header_rows: int) -> _Grid:
         # Every cell as text, in one pass: fastexcel's type guessing would turn "N/A",
@@ -622,24 +629,29 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         if scan.uncalculated:
             texts = _with_formulas(texts, [c.absolute_index for c in columns], header_row + header_rows,
                                    scan.uncalculated)
-        numbers: list[Any] = [None] * len(texts)
-        # As text, a number is rounded to 9 decimal places (1/3 → "0.333333333"): exact when
-        # the sheet writes no number with more decimals (nor an exponent), as survey exports
-        # do. Otherwise the columns with a fractional number are read again as floats, so
-        # every value is exact; an integer-looking text is within 5e-10 of the number stored.
-        fractional = [i for i, text in enumerate(texts) if _has_fraction(text)]
-        if not fractional:
-            stop_looking()
-        elif not numbers_as_written():
+        rows = arrow.num_rows
+        del arrow
+
+        def exact(positions: Sequence[int]) -> dict[int, Any]:
+            # As text, a number is rounded to 9 decimal places (1/3 → "0.333333333"): exact
+            # when the sheet writes no number with more decimals (nor an exponent), as survey
+            # exports do. Otherwise the columns kept that hold a fractional number are read
+            # again as floats, so every value is exact; an integer-looking text is within
+            # 5e-10 of the number stored.
+            fractional = [i for i in positions if _has_fraction(texts[i])]
+            if not fractional or numbers_as_written():
+                stop_looking()
+                return {}
             say(f"reading the numbers of sheet {name}")
             try:
-                exact = reader.load_sheet(index, dtypes="float", use_columns=[columns[i].index for i in fractional],
-                                          **options).to_arrow()
+                floats = reader.load_sheet(index, dtypes="float", use_columns=[columns[i].index for i in fractional],
+                                           **options).to_arrow()
             except fastexcel.FastExcelError as e:
                 raise _calamine_error(e, shown, name) from e
-            if exact.num_rows == arrow.num_rows:  # same sheet, same rows; anything else keeps the text
-                for j, i in enumerate(fractional):
-                    numbers[i] = exact.column(j)
+            if floats.num_rows != rows:  # same sheet, same rows; anything else keeps the text
+                return {}
+            return {i: floats.column(j) for j, i in enumerate(fractional)}
+
         names = _workbook_headers(reader, index, columns)
         merged: tuple[str, ...] = ()
         if archive is not None and part is not None and None in names:  # blank header cells: merged?
@@ -648,7 +660,7 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
                 raise damaged(e) from e
         return _Grid(names, tuple(c.absolute_index for c in columns), tuple(texts), header_row, header_rows,
-                     tuple(numbers), merged)
+                     merged=merged, exact=exact)
 
     return load, name, sheets
 
