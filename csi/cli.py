@@ -143,7 +143,6 @@ def score(
     _check_lang(lang)
     with _errors(debug):
         from csi.background import Background
-        from csi.model import resolve_model
         from csi.progress import Progress
         from csi.report.write import atomic_write, check_output
         from csi.survey.read import read_survey
@@ -183,6 +182,8 @@ def score(
             reading = Background(lambda stop: read_survey(data, sheet=_sheet(sheet), preset=preset, progress=stage,
                                                           columns=used), name="csi-read")
             try:
+                from csi.model import resolve_model  # (after the read has started: yaml takes 10 ms)
+
                 m = _with_method(resolve_model(model), method, allow_negative, policy)
                 by_cols = list(by or m.segments)
                 bound.extend((m, by_cols))
