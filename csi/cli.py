@@ -406,6 +406,11 @@ def main() -> None:
     # cores are shared OpenBLAS's spinning threads made a 20 ms PLS fit take 1.6 s. One thread,
     # unless the user chose otherwise; numpy is imported later, inside the commands.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # numpy asks the kernel for huge pages for every large array; where it compacts memory
+    # to find them (defrag "madvise", the common default) the first touch of the n × k matrix
+    # of a million respondents stalled for up to half a second, for arrays csi reads a few
+    # times. Small pages, unless the user chose otherwise.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     if os.environ.get("CSI_DEBUG"):
         os.environ.setdefault("_TYPER_STANDARD_TRACEBACK", "1")
     try:
