@@ -243,6 +243,16 @@ def test_column_types(tmp_path):
     assert list(answers.cat.categories) == sorted(answers.dropna().unique())
 
 
+def test_blank_text_in_a_workbook_is_missing(tmp_path):
+    """Cells and headers of spaces only: a header of spaces is no header, a column of spaces
+    holds nothing, a row of spaces at the end is no respondent."""
+    path = write_xlsx(tmp_path / "blank.xlsx", ["q1", "   ", "q3", " \t "],
+                      [[5, " ", "  a ", " "], [" ", "\u3000", None, " "], [4, " ", "b", " "], [" ", " ", "  ", " "]])
+    table = read_survey(path)
+    assert list(table.frame.columns) == ["q1", "q3"] and len(table.frame) == 3
+    assert_same_cells(table, reference_workbook(path))
+
+
 def test_numbers_and_text_that_repeat_are_categorical(tmp_path):
     path = tmp_path / "mixed.csv"
     cells = ["5", "10", "(跳过)", " 5", "10", "(跳过)", "7.5", "5", "", "不记得"] * 2

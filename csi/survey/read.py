@@ -611,9 +611,12 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
     def read(header_rows: int) -> _Grid:
         # Every cell as text, in one pass: fastexcel's type guessing would turn "N/A",
         # "NA", "null", "None", "nan" into missing in a column that is otherwise numeric.
+        # Blank text stays text here (the cell rules make it missing): fastexcel's
+        # whitespace_as_null made the conversion a third slower (0.59 s instead of 0.39 s
+        # for 100 000 rows × 37 columns).
         say(f"reading sheet {name}")
         options = {"header_row": 0, "skip_rows": header_rows - 1 if header_rows > 1 else None,
-                   "whitespace_as_null": True, "skip_whitespace_tail_rows": False}
+                   "skip_whitespace_tail_rows": False}
         try:
             sheet_ = reader.load_sheet(index, dtypes="string", **options)
             columns = sheet_.selected_columns
@@ -681,7 +684,7 @@ def _workbook_headers(reader: Any, index: int, columns: Sequence[Any]) -> tuple[
         raw = top.to_arrow()
         by_index = {c.absolute_index: raw.column(i)[0].as_py() for i, c in enumerate(top.selected_columns)}
         names = [by_index.get(c.absolute_index) if n is not None else None for c, n in zip(columns, names, strict=True)]
-    return tuple(names)
+    return tuple(n if n and n.strip() else None for n in names)  # (a header of spaces is no header)
 
 
 def _has_fraction(text: Any) -> bool:
