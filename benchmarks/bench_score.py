@@ -64,15 +64,17 @@ XLSX_READERS = {
 CSV_BASELINE = ("import pandas as pd\ndf = pd.read_csv(path)\nmeans = df.mean(numeric_only=True)\n"
                 "assert len(df) > 0 and len(means) > 0")
 
-IMPORT_CHECK = """
-import atexit, json, sys
-def _report():
-    sys.stderr.write("\\nIMPORTED " + json.dumps({m: m in sys.modules for m in ("numpy", "pandas", "pyarrow", "fastexcel")}) + "\\n")
-atexit.register(_report)
-from csi.cli import main
-sys.argv = ["csi", sys.argv[1]]
-main()
-"""
+WATCHED = ("numpy", "pandas", "pyarrow", "fastexcel")
+
+
+def imported_packages(stderr: str) -> dict[str, bool]:
+    """Which of WATCHED a ``python -X importtime`` run imported, from its stderr listing."""
+    names = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in stderr.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    if "typer" not in names:  # (the CLI's own framework is always listed: else the listing is missing)
+        raise SystemExit("python -X importtime printed no import listing")
+    return {m: m in names for m in WATCHED}
+
 
 ENGINE = """
 import json, sys, time
@@ -261,10 +263,9 @@ def bench_small(repeat: int, cwd: Path) -> tuple[list[list[str]], list[str]]:
         series = Series(f"csi {flag}")
         for _ in range(repeat):
             series.runs.append(run_child([*csi, flag], cwd))
-        check = run_child(python_code(IMPORT_CHECK, flag), cwd)
-        found = re.search(r"IMPORTED (\{.*\})", check.stderr)
-        imported = json.loads(found.group(1)) if found else {}
-        heavy = [m for m in ("numpy", "pandas") if imported.get(m, True)]
+        check = run_child([sys.executable, "-X", "importtime", "-m", "csi", flag], cwd)
+        imported = imported_packages(check.stderr)
+        heavy = [m for m in ("numpy", "pandas") if imported[m]]
         say(f"  csi {flag}: {secs(series.wall)}, imports {imported}")
         rows.append([f"`csi {flag}`", secs(series.wall), "—", "—", "imports neither numpy nor pandas",
                      f"{verdict(not heavy)} (imports: {', '.join(m for m, v in imported.items() if v) or 'none of numpy, pandas, pyarrow, fastexcel'})"])
