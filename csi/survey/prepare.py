@@ -24,7 +24,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -168,24 +168,29 @@ class _DistinctCells:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
-        self._found: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._found: dict[str, tuple[np.ndarray, pd.Series] | Future[tuple[np.ndarray, pd.Series]]] = {}
 
     def prefetch(self, columns: Iterable[str]) -> None:
-        """Work out several columns, at the same time when they are long."""
+        """Start working out several columns in threads when they are long; a column is
+        waited for when it is asked for, so that the caller goes on with the first while
+        the last (a million distinct phone numbers: 60 ms) is still being worked out."""
         names = [c for c in dict.fromkeys(columns) if c not in self._found]
-        series = [self._frame[c] for c in names]
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         workers = min(cpus, len(names), 4)
         if workers > 1 and len(self._frame) >= _THREADED_ROWS:
-            with ThreadPoolExecutor(workers) as pool:
-                self._found.update(zip(names, pool.map(_distinct, series), strict=True))
+            pool = ThreadPoolExecutor(workers)
+            self._found.update((name, pool.submit(_distinct, self._frame[name])) for name in names)
+            pool.shutdown(wait=False)  # (the work submitted still runs)
         else:
-            self._found.update((name, _distinct(s)) for name, s in zip(names, series, strict=True))
+            self._found.update((name, _distinct(self._frame[name])) for name in names)
 
     def __getitem__(self, column: str) -> tuple[np.ndarray, pd.Series]:
-        if column not in self._found:
-            self._found[column] = _distinct(self._frame[column])
-        return self._found[column]
+        found = self._found.get(column)
+        if found is None:
+            found = self._found[column] = _distinct(self._frame[column])
+        elif isinstance(found, Future):
+            found = self._found[column] = found.result()
+        return found
 
 
 def _narrow(codes: np.ndarray, n: int) -> np.ndarray:
