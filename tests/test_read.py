@@ -96,6 +96,7 @@ def test_utf8_csv_with_and_without_bom(name):
     assert values(t.frame["q2"]) == [4.0, None, 5.0]
     assert values(t.frame["备注"]) == [None, "很好", "含,逗号"]
     assert t.frame["q1"].dtype == np.float64
+    assert t.sha256 == hashlib.sha256((EXPORTS / name).read_bytes()).hexdigest()  # (hashed on its own thread)
 
 
 def test_gb18030_csv_without_bom_is_detected():
