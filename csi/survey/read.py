@@ -38,8 +38,10 @@ validates the UTF-8; the SHA-256, the NUL and quote checks are taken from the sa
 and the columns of repeating answers are dictionary-encoded as they are parsed. Any other
 text file (GB18030, UTF-16, odd quotes, ragged rows) is read whole and checked step by
 step, with the same results. The cell rules then run once per distinct text of a column
-(row by row for ids and times), two or more columns at a time, and each column read is let
-go as soon as it is converted. ``progress`` (:func:`read_survey`) names each stage.
+(row by row for ids and times; a column of plain whole numbers by a digits check), two or
+more columns at a time, only for the columns the caller keeps (``columns``), and each
+column read is let go as soon as it is converted. ``progress`` (:func:`read_survey`) names
+each stage.
 
 Before calamine reads an xlsx sheet, its size is checked (:func:`_xlsx_scan`): calamine
 allocates memory for every cell between the first and the last used one, so one stray value
