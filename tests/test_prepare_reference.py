@@ -414,11 +414,13 @@ def test_durations_parsed_once_per_distinct_cell_equal_the_readers(tmp_path, dty
 
 
 def test_long_columns_factorized_in_threads_give_the_same_responses(tmp_path, monkeypatch):
-    """Long tables factorize their columns in threads; the answer is the same."""
+    """Long tables factorize their columns, count answers and fill the matrix in threads;
+    the answer is the same."""
     table = with_dtype(write_survey(tmp_path, ROWS * 3), "object")
     model = load_model_text(RULES_MODEL)
     alone = prepare(table, model, by=["部门"])
     monkeypatch.setattr(prepare_module, "_THREADED_ROWS", 1)
+    monkeypatch.setattr(prepare_module, "_BLOCK_ROWS", 7)  # many blocks, filled on two threads
     monkeypatch.setattr(prepare_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     threaded = prepare(table, model, by=["部门"])
     np.testing.assert_array_equal(threaded.values, alone.values)

@@ -753,12 +753,21 @@ def _exclusions(table: Table, model: Model, coded: Sequence[tuple[np.ndarray, np
     k_index = len(model.items)
     answered_index = np.zeros(n, dtype=np.int32)
     answered_other = np.zeros(n, dtype=bool)
-    for j, (codes, scores) in enumerate(coded):
-        answered = np.take(~np.isnan(scores), codes)
-        if j < k_index:
-            answered_index += answered
-        else:
-            answered_other |= answered
+    answers = [(j < k_index, ~np.isnan(scores), codes) for j, (codes, scores) in enumerate(coded)]
+
+    def count(part: slice) -> None:
+        for index_item, given, codes in answers:
+            answered = np.take(given, codes[part])
+            if index_item:
+                answered_index[part] += answered
+            else:
+                answered_other[part] |= answered
+
+    if n >= _THREADED_ROWS:  # two halves of the rows on two threads
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(count, (slice(0, n // 2), slice(n // 2, n))))
+    else:
+        count(slice(0, n))
     reason = np.zeros(n, dtype=np.int8)
     reason[(answered_index == 0) & ~answered_other] = 1
     reason[(answered_index < model.quality.min_answered * k_index) & (reason == 0)] = 2
@@ -792,7 +801,8 @@ def _kept_values(model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]],
     if len(ratings) < least:
         ratings = set()
     reverse = {j for j in ratings if model.items[j].reverse}
-    for start in range(0, kept.size, _BLOCK_ROWS):
+
+    def fill(start: int) -> None:
         rows = kept[start:start + _BLOCK_ROWS]
         block = values[start:start + _BLOCK_ROWS]
         answered = np.zeros(rows.size, dtype=np.int32)
@@ -809,4 +819,12 @@ def _kept_values(model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]],
         if ratings:
             with np.errstate(invalid="ignore"):
                 straight[start:start + _BLOCK_ROWS] = (answered >= least) & (high - low == 0)
+
+    starts = range(0, kept.size, _BLOCK_ROWS)
+    if kept.size >= _THREADED_ROWS:  # blocks are filled on two threads (numpy lets go of the GIL)
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(fill, starts))
+    else:
+        for start in starts:
+            fill(start)
     return values, straight
