@@ -530,12 +530,23 @@ def prepare(
     distinct.prefetch([*columns, *seg_columns.values(), *id_columns, *duration])
     # per item: codes into its distinct cells, and each distinct cell's 0–100 value
     coded: list[tuple[np.ndarray, np.ndarray]] = []
+    converted: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     invalid_cells: list[InvalidCells] = []
     column_issues: list[Issue] = []
     strict_issues: list[Issue] = []
     for item, col in zip(items, columns, strict=True):
         codes, cells = distinct[col]
-        raw, bad = _convert(cells, item, table.missing_codes, _file_labels(frame[col]))
+        file_labels = _file_labels(frame[col])
+        # Items on the same scale with the same labels usually hold the same handful of
+        # answers: each such set of cells is converted once (pandas costs a millisecond a call).
+        key = (item.type, item.scale, item.labels, item.missing, str(cells.dtype), tuple(cells.tolist())) \
+            if file_labels is None and len(cells) <= 256 else None
+        if key is not None and key in converted:
+            raw, bad = converted[key]
+        else:
+            raw, bad = _convert(cells, item, table.missing_codes, file_labels)
+            if key is not None:
+                converted[key] = raw, bad
         if item.type == "metric":
             assert item.best is not None and item.worst is not None
             coded.append((codes, metric_score(raw, item.best, item.worst)))
