@@ -582,7 +582,8 @@ def _workbook_loader(data: bytes, suffix: str, shown: str, sheet: str | int | No
         # How the sheet writes its numbers matters only if a column holds fractional ones;
         # it is looked at in the background, on another core while calamine reads the sheet.
         sheet_part = part  # (for the type checker: a str from here on)
-        pending = Background(lambda stop: _scan_sheet(archive, sheet_part, None, False, numbers=True, stop=stop),
+        pending = Background(lambda stop: _scan_sheet(archive, sheet_part, None, False, numbers=True, stop=stop,
+                                                      ahead=False),
                              name="csi-scan")
 
     def numbers_as_written() -> bool:
@@ -884,6 +885,13 @@ def _xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> _SheetSca
     return found
 
 
+def _pieces(archive: zipfile.ZipFile, part: str, size: int) -> Iterator[bytes]:
+    """The bytes of a ZIP member in pieces of ``size``, inflated on the caller's thread."""
+    with archive.open(part) as stream:
+        while piece := stream.read(size):
+            yield piece
+
+
 def _inflated(archive: zipfile.ZipFile, part: str, size: int = 1 << 22) -> Iterator[bytes]:
     """The bytes of a ZIP member in pieces of ``size``, inflated one piece ahead in a second
     thread: zlib lets go of the GIL, so that the next piece is inflated while the caller
@@ -956,10 +964,13 @@ _HANDOFF = _Handoff(0.0002)
 
 
 def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | None,
-                formulas: bool, numbers: bool = False, stop: threading.Event | None = None) -> _SheetScan:
+                formulas: bool, numbers: bool = False, stop: threading.Event | None = None,
+                ahead: bool = True) -> _SheetScan:
     """One streaming pass: the extent (when ``floors`` are given), uncalculated formulas
     (when ``formulas``), whether every number is written plainly (when ``numbers``); it
-    ends early, with nothing known, when ``stop`` is set."""
+    ends early, with nothing known, when ``stop`` is set. ``ahead``: inflate the next piece
+    on a second thread while this one is searched (else one thread does both, for a pass
+    in the background that should leave the other core to calamine)."""
     column = row = 0
     far_column = far_row = ""
     column_floor, row_floor = floors or (0, 0)
@@ -968,7 +979,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | N
     plain: bool | None = True if numbers else None
     prefix: bytes | None = None
     tail = b""
-    pieces = _inflated(archive, part, _SCAN_CHUNK)
+    pieces = _inflated(archive, part, _SCAN_CHUNK) if ahead else _pieces(archive, part, _SCAN_CHUNK)
     try:
         for data in itertools.chain(pieces, (b"",)):
             if stop is not None and stop.is_set():
