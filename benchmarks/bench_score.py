@@ -244,10 +244,12 @@ def machine() -> dict[str, str]:
 
 
 def code_state() -> str:
-    """The commit measured, and whether tracked files differ from it (read-only git commands)."""
+    """The commit measured, and whether the code (csi/, the benchmark scripts, pyproject.toml)
+    differs from it (read-only git commands; the results file and the docs do not count)."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "csi", "benchmarks/*.py",
+                                "pyproject.toml"], cwd=ROOT, capture_output=True, text=True).stdout
     except OSError:
         return "unknown"
     return (commit or "unknown") + (" with uncommitted changes" if dirty.strip() else "")
