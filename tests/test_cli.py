@@ -140,3 +140,26 @@ def test_exclusions_file_has_rows_and_reasons_but_no_personal_data(tmp_path):
 def test_english_example_with_its_own_model():
     r = run("score", str(EXAMPLES / "english" / "survey.csv"), "--model", str(EXAMPLES / "english" / "model.yaml"), "-B", "100")
     assert r.exit_code == 0 and "Overall CSI" in r.stdout and "Weak points" in r.stdout
+
+
+def test_the_console_script_exits_with_the_command_s_status_and_all_its_output(tmp_path):
+    """`python -m csi` ends without tearing the interpreter down (os._exit): the status is the
+    command's and nothing written is lost, on a pipe (block-buffered) and with -o."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    base = [sys.executable, "-m", "csi", "score", Q3, "-B", "50"]
+    done = subprocess.run([*base, "-f", "csv", "-o", str(tmp_path / "q3.json")], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()  # 5 KB: it sits in stdout's buffer until flushed
+    assert len(rows) == 2 + len(json.loads((tmp_path / "q3.json").read_text(encoding="utf-8"))["nodes"])  # header, overall
+    assert rows[-1].startswith("feedback,")
+    below = subprocess.run([*base, "-q", "--fail-under", "99"], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, timeout=120)
+    assert below.returncode == 1 and "below --fail-under 99" in below.stderr and below.stdout == ""
+    missing = subprocess.run([sys.executable, "-m", "csi", "score", str(tmp_path / "none.xlsx")], capture_output=True,
+                             text=True, env=env, cwd=tmp_path, timeout=120)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
