@@ -190,12 +190,18 @@ def score(
             finally:
                 loaded.set()
             reading.wait_for(parsing)
-            from csi.api import score_table
-            from csi.report.tables import to_csv, to_json, to_markdown
-            from csi.scoring import ScoreOptions
-
-            # The objects made so far are mostly the modules' (some 65 000): the garbage
-            # collector need not look at them again while the file is read and scored.
+            # The objects the import makes live as long as the process: the garbage collector,
+            # which would stop the read's thread while it looks, is off meanwhile; then they
+            # (some 65 000) are frozen, so that it need not look at them again.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                from csi.api import score_table
+                from csi.report.tables import to_csv, to_json, to_markdown
+                from csi.scoring import ScoreOptions
+            finally:
+                if collecting:
+                    gc.enable()
             gc.freeze()
 
             try:
