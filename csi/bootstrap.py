@@ -62,7 +62,6 @@ import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 
@@ -84,7 +83,6 @@ _CHUNK_ROWS = 8_192
 #: with the respondent weights and bootstrapped) and ``counts`` (rows × m, summed as given).
 Columns = Callable[[slice | np.ndarray], tuple[np.ndarray, np.ndarray]]
 Progress = Callable[[int, int], None]
-_T = TypeVar("_T")
 
 
 @functools.cache
@@ -384,11 +382,6 @@ class _Pass:
                 mine_cov[c] += value
 
 
-def _one_blas_thread_call(function: Callable[..., _T], *args: object) -> _T:
-    with one_blas_thread():
-        return function(*args)
-
-
 def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
                    ss: np.random.SeedSequence, partitions: Sequence[Partition], qc: int, mc: int,
                    progress: Progress | None) -> Sums:
@@ -451,7 +444,11 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
     # Two halves of the rows on two threads (numpy and BLAS let go of the GIL), added in a
     # fixed order: the same numbers whichever half ends first.
     middle = _CHUNK_ROWS * ((n // _CHUNK_ROWS + 1) // 2)
-    second = Background(lambda stop: _one_blas_thread_call(visit, middle, n), name="csi-pass")
+    def second_half(stop: object) -> _Pass:
+        with one_blas_thread():  # (the setting is per thread)
+            return visit(middle, n)
+
+    second = Background(second_half, name="csi-pass")
     try:
         sums = visit(0, middle)
     finally:

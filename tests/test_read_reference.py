@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from csi.errors import DataError, InputError
+from csi.errors import DataError, InputError, column_letter
 from csi.survey import read as reader
 from csi.survey import read_survey
 from csi.survey.read import Table
@@ -63,15 +63,6 @@ def columns_of(rows: list[list]) -> dict[str, list]:
         columns[header] = cells
     height = max((i + 1 for cells in columns.values() for i, v in enumerate(cells) if v is not None), default=0)
     return {h: cells[:height] for h, cells in columns.items()}
-
-
-def column_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def reference_text(path: Path, encoding: str, sep: str = ",") -> dict[str, list]:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -774,11 +775,7 @@ def _exclusions(table: Table, model: Model, coded: Sequence[tuple[np.ndarray, np
             else:
                 answered_other[part] |= answered
 
-    if n >= _THREADED_ROWS:  # two halves of the rows on two threads
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(count, (slice(0, n // 2), slice(n // 2, n))))
-    else:
-        count(slice(0, n))
+    _run_all(count, (slice(0, n // 2), slice(n // 2, n)), threaded=n >= _THREADED_ROWS)  # halves of the rows
     reason = np.zeros(n, dtype=np.int8)
     reason[(answered_index == 0) & ~answered_other] = 1
     reason[(answered_index < model.quality.min_answered * k_index) & (reason == 0)] = 2
@@ -831,11 +828,16 @@ def _kept_values(model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]],
             with np.errstate(invalid="ignore"):
                 straight[start:start + _BLOCK_ROWS] = (answered >= least) & (high - low == 0)
 
-    starts = range(0, kept.size, _BLOCK_ROWS)
-    if kept.size >= _THREADED_ROWS:  # blocks are filled on two threads (numpy lets go of the GIL)
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(fill, starts))
-    else:
-        for start in starts:
-            fill(start)
+    _run_all(fill, range(0, kept.size, _BLOCK_ROWS), threaded=kept.size >= _THREADED_ROWS)
     return values, straight
+
+
+def _run_all(function: Callable[[Any], None], parts: Iterable[Any], threaded: bool) -> None:
+    """``function`` on every part (of the rows: parts write to disjoint rows), on two threads
+    when ``threaded``: numpy lets go of the GIL in the work they do."""
+    if threaded:
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(function, parts))
+    else:
+        for part in parts:
+            function(part)
