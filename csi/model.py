@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from csi.errors import Issue, ModelError
+from csi.weighting.registry import DATA_METHODS, METHODS, OptionProblem, read_options
 
 __all__ = [
     "Scale",
@@ -51,10 +52,8 @@ __all__ = [
 ]
 
 ROOT_ID = "overall"
-#: Weighting methods a group may name; the weighting registry implements them.
-METHOD_NAMES = ("fixed", "ahp", "entropy", "critic", "drivers", "pls")
-#: Methods whose weights come from the survey data rather than from the model file.
-DATA_METHODS = ("entropy", "critic", "drivers", "pls")
+#: Weighting methods a group may name, as csi.weighting.registry declares them.
+METHOD_NAMES = tuple(METHODS)
 ITEM_TYPES = ("rating", "metric", "nps")
 MAX_MODEL_BYTES = 1_000_000
 MAX_MODEL_NODES = 20_000
@@ -665,13 +664,10 @@ class _Builder:
         if not isinstance(value, _Map):
             self.problem("wrong-type", f"expected a mapping of weighting options, got {_kind(value)}", opath, raw, "options")
             return ()
-        from csi.weighting.data import read_options  # local: the weighting layer imports this module
-
         try:
             read_options(value)
-        except ModelError as e:
-            for issue in e.issues:
-                self.problem(issue.code, issue.message, opath, raw, "options")
+        except OptionProblem as e:
+            self.problem(e.code, str(e), opath, raw, "options")
             return ()
         return tuple((str(k), v) for k, v in value.items())
 
@@ -875,16 +871,16 @@ def method_issues(model: Model) -> list[Issue]:
     pls_root = model.root.method == "pls"
     for group in model.groups:
         where = _join("" if group.id == ROOT_ID else group.path, "method")
-        if group.method in ("drivers", "pls") and model.outcome is None:
+        if METHODS[group.method].needs_outcome and model.outcome is None:
             issues.append(Issue(f"{group.method}-needs-outcome", f"method {group.method} weighs by what drives overall satisfaction and "
                                 "needs an outcome block (direct satisfaction questions)", path=where))
-        if group.method == "pls" and group.id != ROOT_ID and not pls_root:
+        if METHODS[group.method].root_only and group.id != ROOT_ID and not pls_root:
             issues.append(Issue("pls-root-only", "method pls weighs the whole model at once and belongs on the root (method: pls at the "
                                 "top of the file)", path=where))
         elif pls_root and group.id != ROOT_ID and group.method_set and group.method != "pls":
             issues.append(Issue("pls-nested-method", f"under a pls root every weight comes from the path model; remove method: "
                                 f"{group.method} here", path=where))
-        if group.method == "ahp" and group.ahp is None:
+        if METHODS[group.method].needs_ahp and group.ahp is None:
             issues.append(Issue("missing-key", f"method ahp needs an ahp matrix: {len(group.children)}×{len(group.children)} pairwise "
                                 "comparisons of the children in order", path=_join("" if group.id == ROOT_ID else group.path, "ahp")))
     return issues

@@ -40,7 +40,7 @@ Worked example (three respondents, two items on 1–5, equal weights)::
 
 >>> import numpy as np
 >>> from csi.model import load_model_text
->>> from csi.survey.prepare import Responses, DataQuality
+>>> from csi.responses import Responses, DataQuality
 >>> m = load_model_text("children: [{id: a, column: A}, {id: b, column: B}]")
 >>> x = np.array([[100, 50], [75, np.nan], [25, 75]])
 >>> q = DataQuality(3, 3, {}, {})
@@ -68,7 +68,7 @@ from csi.weakpoints import rank_weak_points
 from csi.weighting import GroupWeights, group_weights
 
 if TYPE_CHECKING:  # the engine only reads Responses; importing it would import pandas
-    from csi.survey.prepare import Responses
+    from csi.responses import Responses
 
 __all__ = ["score", "ScoreOptions", "effective_n"]
 

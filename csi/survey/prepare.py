@@ -25,7 +25,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from pandas.api.extensions import ExtensionArray
 from csi.errors import DataError, Issue
 from csi.model import Item, Model, Scale
 from csi.privacy import mask_text
+from csi.responses import DataQuality, InvalidCells, Responses
 from csi.survey.read import Table, find_column, parse_duration, question_number, question_stem
 
 _ArrayLike = np.ndarray | ExtensionArray
@@ -48,66 +48,6 @@ EXCLUSION_REASONS = ("empty", "incomplete", "speeder", "duplicate")
 #: Open-text answers that say there is nothing to say (compared in lower case).
 NO_COMMENT = frozenset({"无", "没有", "暂无", "无意见", "没有意见", "暂无意见", "无建议", "没有建议", "暂无建议", "无意见或建议",
                         "none", "no", "n/a", "na", "nil", "-", "/", "—", "无。", "没有。"})
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidCells:
-    """Cells of one column that are neither a number on the scale nor a known label."""
-
-    item: str
-    column: str
-    letter: str
-    count: int
-    rows: tuple[int, ...]
-    values: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DataQuality:
-    """What the respondent rules and the cell checks found; nothing here is silent."""
-
-    rows: int
-    used: int
-    excluded: dict[str, int]
-    flagged: dict[str, int]
-    invalid: tuple[InvalidCells, ...] = ()
-    exclusions: tuple[tuple[int, str], ...] = ()
-    flags: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Responses:
-    """The n × k matrix of 0–100 values the engine works on.
-
-    ``values`` has one column per entry of ``model.all_items`` (index items, outcome items,
-    the NPS item), NaN where a respondent gave no valid answer; ``rows`` are the spreadsheet
-    rows of the respondents kept; ``weights`` are respondent weights (None = all 1).
-    """
-
-    values: np.ndarray
-    item_ids: tuple[str, ...]
-    columns: tuple[str, ...]
-    rows: np.ndarray
-    quality: DataQuality
-    weights: np.ndarray | None = None
-    #: Per ``--by`` column, each respondent's value as text ("(missing)" where blank): a
-    #: ``Categorical``, whose codes the breakdowns use as they are.
-    segments: dict[str, pd.Categorical] = field(default_factory=dict)
-    #: How respondent weights were made: column, raking (convergence, design effect), or nothing.
-    weighting: dict[str, object] = field(default_factory=dict)
-    #: Open-text answers of the model's comment columns, "" where none (not yet masked).
-    comments: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @property
-    def n(self) -> int:
-        return int(self.values.shape[0])
-
-    def subset(self, mask: np.ndarray) -> Responses:
-        """The respondents where ``mask`` is true (quality counts refer to the whole file)."""
-        return Responses(self.values[mask], self.item_ids, self.columns, self.rows[mask], self.quality,
-                         None if self.weights is None else self.weights[mask],
-                         {k: v[mask] for k, v in self.segments.items()}, self.weighting,
-                         {k: v[mask] for k, v in self.comments.items()})
 
 
 def rescale(x: np.ndarray, scale: Scale, reverse: bool = False) -> np.ndarray:

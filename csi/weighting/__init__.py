@@ -1,19 +1,23 @@
 """Weights for every group of the model, by the group's method.
 
-A registry maps a method name to a function ``(group, responses, model) -> GroupWeights``.
-Weights are ≥ 0 and sum to 1 within each group; the result records the method and every
+The methods are declared in :mod:`csi.weighting.registry`; each names the function
+``(group, responses, model, **options) -> GroupWeights`` that weighs one group. Weights are ≥ 0 and sum to 1 within each group; the result records the method and every
 constant it used, so a number can be reproduced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from csi.model import Group, Model
+from csi.weighting.registry import DATA_METHODS, METHODS
 
-__all__ = ["GroupWeights", "METHODS", "fixed_weights", "group_weights"]
+if TYPE_CHECKING:  # (the model loader reads the registry, so this package does not import it at load time)
+    from csi.model import Group, Model
+
+__all__ = ["GroupWeights", "fixed_weights", "ahp_group_weights", "group_weights", "method_function"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +55,10 @@ def ahp_group_weights(group: Group, responses: object = None, model: Model | Non
                                                      "ri_table": r.ri_table, "max_cr": group.ahp_max_cr})
 
 
-def _lazy(module: str, name: str) -> Callable[..., GroupWeights]:
-    """An adapter imported on first use (the adapters import this module for GroupWeights)."""
-
-    def call(group: Group, responses: object = None, model: Model | None = None, **kwargs: Any) -> GroupWeights:
-        import importlib
-
-        return getattr(importlib.import_module(module), name)(group, responses, model, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-METHODS: Mapping[str, Callable[..., GroupWeights]] = {
-    "fixed": fixed_weights,
-    "ahp": ahp_group_weights,
-    "entropy": _lazy("csi.weighting.entropy", "entropy_group_weights"),
-    "critic": _lazy("csi.weighting.critic", "critic_group_weights"),
-    "drivers": _lazy("csi.weighting.drivers", "drivers_group_weights"),
-    "pls": _lazy("csi.weighting.pls", "pls_group_weights"),
-}
+def method_function(name: str) -> Callable[..., GroupWeights]:
+    """The function that weighs a group by method ``name`` (imported on first use)."""
+    module, function = METHODS[name].function.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def group_weights(model: Model, responses: object = None) -> dict[str, GroupWeights]:
@@ -81,7 +69,6 @@ def group_weights(model: Model, responses: object = None) -> dict[str, GroupWeig
     path model sets every weight.
     """
     from csi.errors import Issue, ModelError
-    from csi.model import DATA_METHODS
 
     groups = model.groups
     if responses is None and any(g.method in DATA_METHODS for g in groups):
@@ -89,7 +76,7 @@ def group_weights(model: Model, responses: object = None) -> dict[str, GroupWeig
         raise ModelError(Issue("method-needs-data", f"method {g.method} weighs from the survey's answers; score a survey file",
                                path=g.path))
     if model.root.method == "pls":
-        root = METHODS["pls"](model.root, responses, model, options=dict(model.root.options))
+        root = method_function("pls")(model.root, responses, model, options=dict(model.root.options))
         inner = root.details.get("group_weights", {})
         out = {model.root.id: root}
         for g in groups[1:]:
@@ -98,8 +85,8 @@ def group_weights(model: Model, responses: object = None) -> dict[str, GroupWeig
     done: dict[str, GroupWeights] = {}
     for g in reversed(groups):
         if g.method in DATA_METHODS:
-            done[g.id] = METHODS[g.method](g, responses, model, options=dict(g.options),
+            done[g.id] = method_function(g.method)(g, responses, model, options=dict(g.options),
                                            item_weights={k: v.weights for k, v in done.items()})
         else:
-            done[g.id] = METHODS[g.method](g, responses, model)
+            done[g.id] = method_function(g.method)(g, responses, model)
     return {g.id: done[g.id] for g in groups}

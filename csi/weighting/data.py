@@ -37,9 +37,12 @@ import numpy as np
 
 from csi.errors import DataError, Issue, ModelError
 from csi.model import Group, Item, Model
+from csi.weighting.registry import METHODS as REGISTERED
+from csi.weighting.registry import OPTIONS, OptionProblem
+from csi.weighting.registry import read_options as read_registered
 
 if TYPE_CHECKING:  # the survey layer is not needed to import the weighting layer
-    from csi.survey.prepare import Responses
+    from csi.responses import Responses
 
 __all__ = [
     "POLICIES",
@@ -57,16 +60,9 @@ __all__ = [
 
 #: Missing-data policies: drop every respondent with a missing child score, or replace a
 #: missing score by the child's mean over the respondents who have one.
-POLICIES = ("listwise", "mean")
+POLICIES = OPTIONS["policy"].choices
 #: Keys the adapters' ``options`` mapping may hold, with their defaults.
-OPTION_KEYS: Mapping[str, Any] = {
-    "policy": "listwise",
-    "variant": "minmax",
-    "scheme": "path",
-    "scaled": False,
-    "allow_negative": False,
-}
-_CHOICES = {"policy": POLICIES, "variant": ("minmax", "ratio"), "scheme": ("path", "centroid", "factorial")}
+OPTION_KEYS: Mapping[str, Any] = {name: o.default for name, o in OPTIONS.items()}
 
 
 def read_options(options: Mapping[str, Any] | None, group: Group | None = None) -> dict[str, Any]:
@@ -75,17 +71,10 @@ def read_options(options: Mapping[str, Any] | None, group: Group | None = None) 
     >>> read_options({"policy": "mean"})["policy"], read_options(None)["scheme"]
     ('mean', 'path')
     """
-    out = dict(OPTION_KEYS)
-    path = group.path if group is not None else None
-    for key, value in (options or {}).items():
-        if key not in OPTION_KEYS:
-            raise ModelError(Issue("bad-option", f"unknown weighting option {key!r}; valid: {', '.join(OPTION_KEYS)}", path=path))
-        if key in _CHOICES and value not in _CHOICES[key]:
-            raise ModelError(Issue("bad-option", f"option {key} must be one of {', '.join(_CHOICES[key])}, got {value!r}", path=path))
-        if key in ("scaled", "allow_negative") and not isinstance(value, bool):
-            raise ModelError(Issue("bad-option", f"option {key} must be true or false, got {value!r}", path=path))
-        out[key] = value
-    return out
+    try:
+        return read_registered(options)
+    except OptionProblem as e:
+        raise ModelError(Issue(e.code, str(e), path=group.path if group is not None else None)) from None
 
 
 def usable_rows(x: np.ndarray, policy: str = "listwise") -> np.ndarray:
@@ -179,12 +168,12 @@ def _own_weights(group: Group, item_weights: Mapping[str, Sequence[float]]) -> t
         if len(w) != len(group.children):
             raise ValueError(f"item_weights[{group.id!r}] has {len(w)} weights for {len(group.children)} children")
         return w
-    from csi.weighting import METHODS  # local: the registry module does not import this one
-
-    if group.method not in ("fixed", "ahp"):
+    if REGISTERED[group.method].from_answers:
         raise ValueError(f"the weights of inner group {group.id!r} (method {group.method}) are needed first: "
                          "compute groups bottom-up and pass them in item_weights")
-    return METHODS[group.method](group, None, None).weights
+    from csi.weighting import method_function  # local: that module imports this one
+
+    return method_function(group.method)(group, None, None).weights
 
 
 def flat_item_weights(node: Group | Item, item_weights: Mapping[str, Sequence[float]] | None = None) -> dict[str, float]:

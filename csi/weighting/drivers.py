@@ -15,7 +15,7 @@ from csi.weighting import GroupWeights
 from csi.weighting.data import apply_policy, child_scores, outcome_scores, read_options, require_rows
 
 if TYPE_CHECKING:
-    from csi.survey.prepare import Responses
+    from csi.responses import Responses
 
 __all__ = ["DriverResult", "relative_weights", "drivers_group_weights"]
 

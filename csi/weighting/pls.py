@@ -20,7 +20,7 @@ from csi.weighting import GroupWeights
 from csi.weighting.data import apply_policy, apply_sign_policy, read_options
 
 if TYPE_CHECKING:
-    from csi.survey.prepare import Responses
+    from csi.responses import Responses
 
 __all__ = ["PlsResult", "pls_path", "pls_group_weights", "SCHEMES", "OUTCOME_LV"]
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csi.errors import CsiError
-from csi.model import DATA_METHODS, Group, Model, with_method
+from csi.model import Group, Model, with_method
+from csi.weighting.registry import DATA_METHODS, METHODS
 
 __all__ = ["MethodRun", "MethodComparison", "compare_methods", "ALL_METHODS"]
 
-ALL_METHODS = ("model", "fixed", "ahp", "entropy", "critic", "drivers", "pls")
+#: "model" (the file as written), then every registered method.
+ALL_METHODS = ("model", *METHODS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +58,9 @@ class MethodComparison:
 
 def _applies(method: str, model: Model) -> str | None:
     """Why ``method`` cannot weigh ``model`` (None when it can)."""
-    if method == "ahp" and not any(g.ahp is not None for g in model.groups):
+    if METHODS[method].needs_ahp and not any(g.ahp is not None for g in model.groups):
         return "no group has an AHP matrix"
-    if method in ("drivers", "pls") and model.outcome is None:
+    if METHODS[method].needs_outcome and model.outcome is None:
         return "needs an outcome block"
     return None
 
