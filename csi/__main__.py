@@ -1,5 +1,5 @@
 """``python -m csi``."""
 
-from csi.cli import main
+from csi.cli import console
 
-main()
+console()

@@ -1,67 +1,246 @@
-"""The library's front door: score a survey file in one call.
+"""The library's pipelines, once each: what every command and every script calls.
+
+``csi score`` is :func:`score_export`, ``csi compare`` is :func:`compare_files`, ``csi weights``
+is :func:`weights_file`; the commands only parse options, check their outputs, call these and
+render. So a script and the command line give the same numbers, byte for byte.
 
 >>> from csi import score_file
 >>> result = score_file("examples/accounting_2026Q3.xlsx")   # from the repository's root
 >>> round(result.overall.score, 1), result.respondents["used"]
 (75.6, 402)
+
+This module is light to import (no numpy or pandas): the engine is imported while the survey
+file is read (:mod:`csi.prefetch`), so a command starts scoring as soon as the file is read.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from csi import __version__
-from csi.model import Model, resolve_model
-from csi.result import Result
-from csi.scoring import ScoreOptions, score
-from csi.survey.prepare import Responses, columns_used, prepare
-from csi.survey.read import Table, read_survey
+from csi.model import Model, resolve_model, with_method
+from csi.options import ScoreOptions
 
-__all__ = ["resolve_model", "score_file", "score_table", "manifest_for"]
+if TYPE_CHECKING:
+    from csi.compare import Comparison
+    from csi.responses import Responses
+    from csi.result import Result
+    from csi.survey.read import Table
+    from csi.weighting.sensitivity import MethodComparison
+
+__all__ = ["ReadOptions", "Scored", "ScoreOptions", "resolve_model", "model_for_run", "manifest", "score_manifest",
+           "score_table", "score_export", "score_file", "compare_files", "weights_file", "default_labels"]
+
+#: What scoring imports; read beside the file (csi.prefetch).
+ENGINE_MODULES = ("csi.survey.prepare", "csi.scoring")
+
+Stage = Callable[[str], None]
+Step = Callable[[int, int], None]
 
 
-def manifest_for(model: Model, table: Table | None, options: ScoreOptions, extra: dict | None = None) -> dict:
-    """What produced a result: tool, time, model and input checksums, every option."""
-    manifest: dict = {
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How an export is read and prepared: the sheet, the preset, strictness, the breakdowns
+    (None: the model's ``segments``) and the column of respondent weights."""
+
+    sheet: str | int | None = None
+    preset: str | None = None
+    strict: bool = False
+    by: tuple[str, ...] | None = None
+    weight_column: str | None = None
+
+    def breakdowns(self, model: Model) -> list[str]:
+        return list(model.segments if self.by is None else self.by)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A scored export: the result, and the prepared responses it was computed from
+    (for ``--exclusions``: the rows left out and why)."""
+
+    result: Result
+    responses: Responses
+
+
+def model_for_run(model: Model | str | os.PathLike[str] | None = None, *, method: str | None = None,
+                  allow_negative: bool = False, policy: str | None = None) -> Model:
+    """The model a run uses: ``model`` (a Model, a path, or None for :func:`resolve_model`'s
+    default) with ``method`` for every group that does not name its own and the weighting
+    options ``allow_negative`` and ``policy`` added (``--method``, ``--allow-negative``,
+    ``--policy``)."""
+    m = model if isinstance(model, Model) else resolve_model(model)
+    options: dict[str, Any] = {}
+    if allow_negative:
+        options["allow_negative"] = True
+    if policy is not None:
+        options["policy"] = policy
+    if method is None and not options:
+        return m
+    return with_method(m, method or m.root.method, options)
+
+
+def manifest(options: Mapping[str, Any], *, model: Model | None = None, table: Table | None = None) -> dict:
+    """What produced a document: tool, time, model and input checksums, every option."""
+    out: dict[str, Any] = {
         "tool": f"csi {__version__}",
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "model": {"path": model.path, "name": model.name, "sha256": model.sha256},
     }
+    if model is not None:
+        out["model"] = {"path": model.path, "name": model.name, "sha256": model.sha256}
     if table is not None:
-        manifest["input"] = {"path": table.path, "sha256": table.sha256, "sheet": table.sheet, "preset": table.preset}
+        out["input"] = {"path": table.path, "sha256": table.sha256, "sheet": table.sheet, "preset": table.preset}
+    out["options"] = dict(options)
+    return out
+
+
+def score_manifest(model: Model, table: Table | None, options: ScoreOptions, extra: Mapping[str, Any] | None = None) -> dict:
+    """The manifest of a result: the scoring options, the weighting method and ``extra``."""
     opts = asdict(options)
     opts["method"] = model.root.method
     if model.outcome is not None:
         opts["outcome_weights"] = "pls outer weights" if model.root.method == "pls" else "equal"
     opts.update(extra or {})
-    manifest["options"] = opts
-    return manifest
+    return manifest(opts, model=model, table=table)
+
+
+#: The old name of :func:`score_manifest`.
+manifest_for = score_manifest
 
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[Result, Responses]:
+                progress: Step | None = None) -> tuple[Result, Responses]:
     """Prepare and score a table already read; returns the result and the prepared responses.
 
     ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`).
     """
+    from csi.scoring import score
+    from csi.survey.prepare import prepare
+
     options = options or ScoreOptions()
     responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
     extra = {"by": list(by), "weight_column": weight_column, "strict": strict}
-    return score(model, responses, options, manifest=manifest_for(model, table, options, extra), progress=progress), responses
+    result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress)
+    return result, responses
 
 
-def score_file(path: str | Path, model: Model | str | Path | None = None, options: ScoreOptions | None = None, *,
-               sheet: str | int | None = None, preset: str | None = None, strict: bool = False, by: Sequence[str] = (),
-               weight_column: str | None = None) -> Result:
-    """Read, prepare and score one survey export.
+def _read(path: str | os.PathLike[str], model: Model, read: ReadOptions, stage: Stage | None,
+          parsing: threading.Event | None = None) -> Table:
+    """Read only the columns scoring ``model`` needs (all of them when one does not bind)."""
+    from csi.survey.read import read_survey
+
+    def columns(table: Table) -> set[str] | None:
+        from csi.survey.prepare import columns_used
+
+        return columns_used(table, model, by=read.breakdowns(model), weight_column=read.weight_column)
+
+    def say(text: str) -> None:
+        if stage is not None:
+            stage(text)
+        if parsing is not None and text.startswith("reading"):
+            parsing.set()
+
+    return read_survey(path, sheet=read.sheet, preset=read.preset, progress=say, columns=columns)
+
+
+def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
+                 options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
+                 stage: Stage | None = None, step: Step | None = None) -> Scored:
+    """Read, prepare and score one survey export (``csi score``).
+
+    ``stage(text)`` is told each step as it starts (reading, checking cells, scoring) and
+    ``step(done, total)`` the bootstrap's progress, for a status line.
+    """
+    from csi.prefetch import frozen_imports, read_while_importing
+
+    m = model if isinstance(model, Model) else resolve_model(model)
+    read = read or ReadOptions()
+    options = options or ScoreOptions()
+    table = read_while_importing(lambda parsing: _read(path, m, read, stage, parsing), ENGINE_MODULES)
+    if stage is not None:
+        stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
+    with frozen_imports():
+        result, responses = score_table(table, m, options, strict=read.strict, by=read.breakdowns(m),
+                                        weight_column=read.weight_column, progress=step)
+    return Scored(result, responses)
+
+
+def score_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
+               options: ScoreOptions | None = None, *, sheet: str | int | None = None, preset: str | None = None,
+               strict: bool = False, by: Sequence[str] = (), weight_column: str | None = None) -> Result:
+    """Read, prepare and score one survey export; the result only (:func:`score_export` keeps the responses).
 
     ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default.
     """
+    read = ReadOptions(sheet=sheet, preset=preset, strict=strict, by=tuple(by), weight_column=weight_column)
+    return score_export(path, model, options, read).result
+
+
+def default_labels(inputs: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Each period's label when none is given: the file name without its suffix, or the path
+    as given when two names are the same (two ``result.json`` from different folders)."""
+    stems = [Path(p).stem for p in inputs]
+    return stems if len(set(stems)) == len(stems) else [os.fspath(p) for p in inputs]
+
+
+def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str] | None = None, *,
+                  model: Model | str | os.PathLike[str] | None = None, options: ScoreOptions | None = None,
+                  read: ReadOptions | None = None, by: str | None = None, benchmark: str | os.PathLike[str] | None = None,
+                  alpha: float = 0.05, fail_on_drop: float | None = None, fail_on_drop_any: bool = False,
+                  stage: Stage | None = None) -> Comparison:
+    """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
+    exports scored with ``model``, ``options`` and ``read`` exactly as :func:`score_export`
+    scores them (``by`` is the breakdown compared, added to each export's breakdowns)."""
+    from csi.compare import compare_results
+    from csi.survey.benchmark import read_benchmark
+    from csi.survey.results import read_result
+
+    options = options or ScoreOptions()
+    read = read or ReadOptions()
+    if by is not None:
+        read = ReadOptions(read.sheet, read.preset, read.strict, (by,), read.weight_column)
+    elif read.by is None:
+        read = ReadOptions(read.sheet, read.preset, read.strict, (), read.weight_column)
+    bench = read_benchmark(benchmark) if benchmark is not None else None
+    m = model if isinstance(model, Model) or model is None else resolve_model(model)
+    results = []
+    for path in inputs:
+        if Path(path).suffix.lower() == ".json":
+            results.append(read_result(path))
+            continue
+        if m is None:
+            m = resolve_model(None)
+        if stage is not None:
+            stage(f"scoring {Path(path).name}")
+        results.append(score_export(path, m, options, read).result)
+    opts = {"alpha": alpha, "by": by, "benchmark": None if benchmark is None else os.fspath(benchmark),
+            "fail_on_drop": fail_on_drop, "fail_on_drop_any": fail_on_drop_any, **asdict(options),
+            "sheet": read.sheet, "preset": read.preset, "strict": read.strict, "weight_column": read.weight_column,
+            "model": None if model is None else (model.path if isinstance(model, Model) else os.fspath(model))}
+    if m is not None:
+        opts["method"] = m.root.method
+    return compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
+                           alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
+                           fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts))
+
+
+def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
+                 methods: Sequence[str] | None = None, *, top: int = 3, allow_negative: bool = False,
+                 policy: str = "listwise", read: ReadOptions | None = None) -> MethodComparison:
+    """The export weighed by each of ``methods`` (default: the model as written and every
+    registered method), side by side (``csi weights``)."""
+    from csi.survey.prepare import prepare
+    from csi.weighting.sensitivity import ALL_METHODS, compare_methods
+
     m = model if isinstance(model, Model) else resolve_model(model)
-    table = read_survey(path, sheet=sheet, preset=preset,
-                        columns=lambda t: columns_used(t, m, by=by, weight_column=weight_column))
-    return score_table(table, m, options, strict=strict, by=by, weight_column=weight_column)[0]
+    read = read or ReadOptions(by=())
+    table = _read(path, m, ReadOptions(read.sheet, read.preset, read.strict, (), read.weight_column), None)
+    responses = prepare(table, m, strict=read.strict, weight_column=read.weight_column)
+    return compare_methods(m, responses, list(methods or ALL_METHODS), top=top,
+                           options={"allow_negative": allow_negative, "policy": policy})

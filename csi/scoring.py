@@ -51,6 +51,7 @@ Worked example (three respondents, two items on 1–5, equal weights)::
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -63,6 +64,7 @@ import numpy as np
 from csi import bootstrap
 from csi.bootstrap import Columns, Partition, Progress, Sums, bootstrap_sums, percentile_ci
 from csi.model import DATA_METHODS, Group, Item, Model, walk
+from csi.options import ScoreOptions
 from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup, WeakPoint
 from csi.weakpoints import rank_weak_points
 from csi.weighting import GroupWeights, group_weights
@@ -71,23 +73,6 @@ if TYPE_CHECKING:  # the engine only reads Responses; importing it would import 
     from csi.responses import Responses
 
 __all__ = ["score", "ScoreOptions", "effective_n"]
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreOptions:
-    """Options of one scoring run; recorded in the result's manifest."""
-
-    bootstrap: int = 1000
-    seed: int = 0
-    confidence: float = 0.95
-    top: int = 5
-    target: float | None = None
-    population: int | None = None
-    min_group: int = 5
-    #: Re-estimate data-driven weights inside every bootstrap replicate (SmartPLS-style intervals).
-    bootstrap_weights: bool = False
-    #: Up to this many masked comments per weak point, from respondents who rated it low.
-    verbatims: int = 0
 
 
 def effective_n(weights: np.ndarray) -> float:
@@ -330,14 +315,16 @@ def score(
     """Score ``responses`` against ``model``.
 
     ``options`` (or the same fields as keyword arguments: ``bootstrap``, ``seed``,
-    ``confidence``, ``top``, ``target``, ``population``, ``min_group``) control the
-    bootstrap and the weak points. The same options and seed give the same numbers.
+    ``confidence``, ``top``, ``target``, ``population``, ``min_group``; given both, the
+    keywords replace those fields of ``options``) control the bootstrap and the weak points. The same options and seed give the same numbers.
     ``progress``, if given, is called as ``progress(done, total)`` while the bootstrap runs:
     ``total`` is the number of replicates, ``done`` how many are finished (counted up once for
     the column sums and, with ``bootstrap_weights``, once more for the refits).
     """
     if options is None:
         options = ScoreOptions(**kwargs)  # type: ignore[arg-type]
+    elif kwargs:  # keywords amend the options given (an unknown one is a TypeError)
+        options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
     if weights is None:
         weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population

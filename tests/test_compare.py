@@ -403,7 +403,7 @@ def test_renderings_of_the_hand_case():
 def app():
     import typer
 
-    from csi.cli_compare import compare
+    from csi.cli.compare import compare
 
     a = typer.Typer(pretty_exceptions_show_locals=False)
     a.command()(compare)

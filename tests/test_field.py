@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from csi.cli import app as csi_app
-from csi.cli_field import sample_size, template
+from csi.cli.field import sample_size, template
 from csi.model import default_model_path, load_model, load_model_text
 from csi.report.template import build_template, regex_literal, template_columns
 from csi.survey.read import Table, find_column

@@ -95,6 +95,19 @@ CSV_COLUMNS = ("id", "name", "parent", "kind", "method", "weight", "global_weigh
                "target", "low_share", "alpha")
 
 
+def exclusions_csv(quality: Any) -> str:
+    """The ``--exclusions`` file: row numbers and reasons only, no answers, no personal data."""
+    lines = ["row,reason,status"]
+    lines += [f"{row},{reason},excluded" for row, reason in quality.exclusions]
+    lines += [f"{row},{reason},flagged" for row, reason in quality.flags]
+    return "\n".join(lines) + "\n"
+
+
+def weights_json(comparison: Any) -> str:
+    """The JSON of ``csi weights`` (schema ``csi.weights/1``)."""
+    return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
 def to_csv(result: Result) -> str:
     """One row per node (the overall index first), machine-readable, full precision."""
     buf = io.StringIO()

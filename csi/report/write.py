@@ -9,32 +9,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from csi.errors import Issue, OutputError
+from csi.report.formats import SUFFIXES as FORMATS
+from csi.report.formats import format_for
 
-__all__ = ["atomic_write", "check_output", "FORMATS", "format_for"]
-
-#: Output formats by file suffix.
-FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
-
-
-def format_for(path: str | Path, available: Iterable[str]) -> str:
-    """The output format implied by a path's suffix.
-
-    >>> format_for("out/report.json", ["json", "csv"])
-    'json'
-    """
-    suffix = Path(path).suffix.lower()
-    fmt = FORMATS.get(suffix)
-    allowed = list(available)
-    if fmt is None or fmt not in allowed:
-        valid = ", ".join(s for s, f in FORMATS.items() if f in allowed)
-        raise OutputError(Issue("output-format", f"cannot tell the format from the suffix {suffix or '(none)'!r}; use one of {valid}",
-                                file=str(path)))
-    return fmt
-
+__all__ = ["atomic_write", "check_output", "FORMATS", "format_for", "plan_outputs", "write_planned"]
 
 def check_output(path: str | Path, inputs: Iterable[str | Path] = (), mkdir: bool = False) -> Path:
     """Refuse an output that would replace an input or land in a missing folder."""
@@ -57,6 +39,32 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = (), mkdir: boo
             raise OutputError(Issue("output-dir-missing", f"the folder {str(parent)!r} does not exist; create it or pass --mkdir",
                                     file=str(p)))
     return p
+
+
+def plan_outputs(outputs: Sequence[str | Path], inputs: Iterable[str | Path] = (), *, formats: Iterable[str] | None = None,
+                 extra: Sequence[str | Path] = (), mkdir: bool = False) -> list[tuple[Path, str]]:
+    """Check every destination before any work starts: each named once, none an input, its
+    folder there (or made with ``mkdir``), its suffix one of ``formats``. Returns ``(path,
+    format)`` per output; ``extra`` files (``--exclusions``) are checked the same way, without
+    a format. Raises OutputError on the first problem, before anything is read or written.
+    """
+    inputs = list(inputs)
+    seen: set[Path] = set()
+    for p in [*outputs, *extra]:
+        where = Path(p).resolve()
+        if where in seen:
+            raise OutputError(Issue("output-duplicate", "named twice as an output; each report needs its own file", file=str(p)))
+        seen.add(where)
+    plan = [(check_output(p, inputs, mkdir=mkdir), format_for(p, formats)) for p in outputs]
+    for p in extra:
+        check_output(p, inputs, mkdir=mkdir)
+    return plan
+
+
+def write_planned(plan: Sequence[tuple[Path, str]], render: Callable[[str], str | bytes]) -> None:
+    """Write each planned output, ``render(format)`` giving its content."""
+    for path, fmt in plan:
+        atomic_write(path, render(fmt))
 
 
 def atomic_write(path: str | Path, data: bytes | str) -> None:

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from csi.survey.read import Table, find_column, parse_duration, question_number,
 
 _ArrayLike = np.ndarray | ExtensionArray
 
-__all__ = ["InvalidCells", "DataQuality", "Responses", "prepare", "rescale", "metric_score", "convert_column", "shown_cell",
+__all__ = ["InvalidCells", "DataQuality", "Responses", "Binding", "Role", "bind_columns", "prepare", "rescale", "metric_score", "convert_column", "shown_cell",
            "pii_columns", "columns_used"]
 
 #: How many example rows an invalid-cell summary keeps per column.
@@ -393,6 +394,95 @@ def columns_used(table: Table, model: Model, *, by: Sequence[str] = (), weight_c
     return used
 
 
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A column the model or the run names for another purpose than an item: a segment, the
+    duplicate key, the weight column, a comment column, a population margin."""
+
+    role: str
+    name: str
+    column: str | None
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """How a model maps onto a table's columns: one entry per item of ``model.all_items``
+    (its header, or None with the issues that say why), the other roles, the personal-data
+    columns and the bindings that would read them.
+
+    :func:`prepare` raises on its issues; ``csi validate`` shows them all.
+    """
+
+    items: tuple[str | None, ...]
+    item_issues: tuple[tuple[Issue, ...], ...]
+    roles: tuple[Role, ...]
+    pii: dict[str, str]
+    pii_issues: tuple[Issue, ...]
+
+    def role(self, kind: str) -> list[Role]:
+        return [r for r in self.roles if r.role == kind]
+
+    def mapping_issues(self) -> list[Issue]:
+        """The issues :func:`prepare` raises first: items, ``--by``, the duplicate key, the
+        weight column and personal data (comment and margin columns are checked later)."""
+        issues = [i for found in self.item_issues for i in found]
+        for kind in ("by", "duplicate key", "weight column"):
+            issues += [i for r in self.role(kind) for i in r.issues]
+        return issues + list(self.pii_issues)
+
+
+def _role(table: Table, role: str, name: str, what: str) -> Role:
+    try:
+        return Role(role, name, find_column(table, column=name, what=what))
+    except DataError as e:
+        return Role(role, name, None, tuple(e.issues))
+
+
+def bind_columns(table: Table, model: Model, *, by: Sequence[str] = (), weight_column: str | None = None) -> Binding:
+    """Find every column ``model`` (and ``by``, ``weight_column``) names in ``table``; never raises."""
+    items: list[str | None] = []
+    item_issues: list[tuple[Issue, ...]] = []
+    for item in model.all_items:
+        try:
+            items.append(find_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})"))
+            item_issues.append(())
+        except DataError as e:
+            items.append(None)
+            item_issues.append(tuple(e.issues))
+    roles = [_role(table, "by", name, f"segment {name!r}") for name in by]
+    roles += [_role(table, "segment", name, f"segment {name!r}") for name in model.segments]
+    roles += [_role(table, "duplicate key", name, f"quality.duplicate_by {name!r}") for name in model.quality.duplicate_by]
+    if weight_column is not None:
+        roles.append(_role(table, "weight column", weight_column, "--weight-column"))
+    roles += [_role(table, "comments", name, f"comments {name!r}") for name in model.comments]
+    roles += [_role(table, "population margin", column, f"population.margins {column!r}") for column, _ in model.margins]
+    pii = pii_columns(table, model)
+    return Binding(tuple(items), tuple(item_issues), tuple(roles), pii, tuple(_pii_issues(table, model, items, roles, pii)))
+
+
+def _pii_issues(table: Table, model: Model, items: Sequence[str | None], roles: Sequence[Role], pii: Mapping[str, str]) -> list[Issue]:
+    """A binding that would read personal data: an item, ``--by``, the weight column, a comment column."""
+    where = {"file": table.path, "sheet": table.sheet}
+    issues = []
+
+    def problem(col: str, message: str) -> None:
+        issues.append(Issue("pii-column", message, column=col, letter=table.letter(col), **where))
+
+    for item, col in zip(model.all_items, items, strict=True):
+        if col in pii:
+            problem(col, f"{item.path} ({item.id}) is bound to a column of personal data ({pii[col]}); "
+                         "nothing is scored from personal data: bind the item to another column")
+    why = {"by": "a breakdown by it would print its values in every report: choose another column",
+           "weight column": "choose another column",
+           "comments": "--verbatims would quote it: list an open question there instead"}
+    for r in roles:
+        if r.column in pii and r.role in why:
+            label = {"by": f"--by {r.name}", "weight column": "--weight-column", "comments": f"comments {r.name!r}"}[r.role]
+            problem(r.column, f"{label}: a column of personal data ({pii[r.column]}); {why[r.role]}")
+    return issues
+
+
 def prepare(
     table: Table,
     model: Model,
@@ -410,66 +500,48 @@ def prepare(
     ``scale-mismatch``) with all invalid cells when ``strict`` (``invalid-answer``). Cell
     values quoted in messages and reports have contact details masked.
     """
-    items = model.all_items
-    issues: list[Issue] = []
-    columns: list[str] = []
-    for item in items:
-        try:
-            columns.append(find_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})"))
-        except DataError as e:
-            issues.extend(e.issues)
-            columns.append("")
-    seg_columns: dict[str, str] = {}
-    for name in by:
-        try:
-            seg_columns[name] = find_column(table, column=name, what=f"segment {name!r}")
-        except DataError as e:
-            issues.extend(e.issues)
-    dup_columns: list[str] = []
-    for name in model.quality.duplicate_by:
-        try:
-            dup_columns.append(find_column(table, column=name, what=f"quality.duplicate_by {name!r}"))
-        except DataError as e:
-            issues.extend(e.issues)
-    weight_header = None
-    if weight_column is not None:
-        try:
-            weight_header = find_column(table, column=weight_column, what="--weight-column")
-        except DataError as e:
-            issues.extend(e.issues)
-    pii = pii_columns(table, model)
-    where = {"file": table.path, "sheet": table.sheet}
-    for item, col in zip(items, columns, strict=True):
-        if col in pii:
-            issues.append(Issue("pii-column", f"{item.path} ({item.id}) is bound to a column of personal data ({pii[col]}); "
-                                "nothing is scored from personal data: bind the item to another column",
-                                column=col, letter=table.letter(col), **where))
-    for name, col in seg_columns.items():
-        if col in pii:
-            issues.append(Issue("pii-column", f"--by {name}: a column of personal data ({pii[col]}); a breakdown by it "
-                                "would print its values in every report: choose another column",
-                                column=col, letter=table.letter(col), **where))
-    if weight_header is not None and weight_header in pii:
-        issues.append(Issue("pii-column", f"--weight-column: a column of personal data ({pii[weight_header]}); choose "
-                            "another column", column=weight_header, letter=table.letter(weight_header), **where))
-    for name in model.comments:
-        try:
-            col = find_column(table, column=name)
-        except DataError:
-            continue  # reported below, where the comment columns are read
-        if col in pii:
-            issues.append(Issue("pii-column", f"comments {name!r}: a column of personal data ({pii[col]}); --verbatims "
-                                "would quote it: list an open question there instead", column=col,
-                                letter=table.letter(col), **where))
+    binding = bind_columns(table, model, by=by, weight_column=weight_column)
+    issues = binding.mapping_issues()
     if issues:
         raise DataError(issues)
+    columns = [str(c) for c in binding.items]
+    seg_columns = {r.name: str(r.column) for r in binding.role("by")}
+    dup_columns = [str(r.column) for r in binding.role("duplicate key")]
+    weight_header = next((r.column for r in binding.role("weight column")), None)
 
     frame = table.frame
     distinct = _DistinctCells(frame)
     id_columns = list(dup_columns) or ([table.id_column] if table.id_column else [])
     duration = [table.duration_column] if table.duration_column and model.quality.min_duration is not None else []
     distinct.prefetch([*columns, *seg_columns.values(), *id_columns, *duration])
-    # per item: codes into its distinct cells, and each distinct cell's 0–100 value
+    coded, invalid_cells = _convert_items(table, model.all_items, columns, distinct, strict)
+    weights = _respondent_weights(table, weight_header) if weight_header is not None else None
+    for kind in ("comments", "population margin"):  # checked after the answers, as they always were
+        for r in binding.role(kind):
+            if r.issues:
+                raise DataError(list(r.issues))
+
+    reason = _exclusions(table, model, coded, distinct, id_columns)
+    kept = np.flatnonzero(reason == 0)
+    values, straight = _kept_values(model, coded, kept)
+    quality = _quality(table, reason, kept, kept[straight], invalid_cells)
+    segments = {name: _segment(distinct, col, kept) for name, col in seg_columns.items()}
+    weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
+    kept_weights = None if weights is None else weights[kept]
+    if model.margins:
+        margin_columns = [str(r.column) for r in binding.role("population margin")]
+        kept_weights, weighting = _rake(table, model, distinct, margin_columns, kept, kept_weights)
+    comments = {r.name: _comments(table, distinct, str(r.column), kept) for r in binding.role("comments")}
+    return Responses(values, tuple(i.id for i in model.all_items), tuple(columns), _row_numbers(table, kept), quality,
+                     kept_weights, segments, weighting, comments)
+
+
+def _convert_items(table: Table, items: Sequence[Item], columns: Sequence[str], distinct: _DistinctCells,
+                   strict: bool) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[InvalidCells]]:
+    """Per item: codes into its distinct cells and each distinct cell's 0–100 value; the
+    invalid cells found. Raises the columns that do not fit their item (and, under
+    ``strict``, every invalid cell)."""
+    frame = table.frame
     coded: list[tuple[np.ndarray, np.ndarray]] = []
     converted: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     invalid_cells: list[InvalidCells] = []
@@ -495,74 +567,62 @@ def prepare(
             coded.append((codes, rescale(raw, item.scale, item.reverse)))
         where = np.flatnonzero(np.take(bad, codes)) if bad.any() else np.empty(0, dtype=np.intp)
         if where.size:
-            letter = table.letter(col)
-            shown = [shown_cell(frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
-            invalid_cells.append(InvalidCells(item.id, col, letter, int(where.size),
-                                              tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown)))
+            invalid_cells.append(_invalid_summary(table, item, col, where))
             valid = int(np.count_nonzero(~np.isnan(np.take(raw, codes))))
             problem = _unusable_column(table, item, col, valid, where)
             if problem is not None:
                 column_issues.append(problem)
             elif strict:
-                for i in where:
-                    cell = shown_cell(frame[col].iloc[i])
-                    hint = "; Excel turns answers such as 5/4 into dates: enter them as text" if _DATE.match(cell) else ""
-                    strict_issues.append(Issue("invalid-answer", f"expected {_expected(item)}, got {cell!r}{hint}",
-                                               file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=col,
-                                               letter=letter, value=cell))
+                strict_issues += _strict_issues(table, item, col, where)
     if column_issues or strict_issues:
         raise DataError(column_issues + strict_issues)
+    return coded, invalid_cells
 
-    weights = None
-    if weight_header is not None:
-        weights = _respondent_weights(table, weight_header)
 
-    comment_columns: dict[str, str] = {}
-    for name in model.comments:
-        try:
-            comment_columns[name] = find_column(table, column=name, what=f"comments {name!r}")
-        except DataError as e:
-            raise DataError(e.issues) from None
-    margin_columns: list[str] = []
-    for column, _ in model.margins:
-        try:
-            margin_columns.append(find_column(table, column=column, what=f"population.margins {column!r}"))
-        except DataError as e:
-            raise DataError(e.issues) from None
+def _invalid_summary(table: Table, item: Item, col: str, where: np.ndarray) -> InvalidCells:
+    shown = [shown_cell(table.frame[col].iloc[i]) for i in where[:EXAMPLE_ROWS]]
+    return InvalidCells(item.id, col, table.letter(col), int(where.size),
+                        tuple(table.row_number(int(i)) for i in where[:EXAMPLE_ROWS]), tuple(shown))
 
-    reason = _exclusions(table, model, coded, distinct, id_columns)
-    kept = np.flatnonzero(reason == 0)
-    values, straight = _kept_values(model, coded, kept)
-    straight = kept[straight]
-    rows = _row_numbers(table, kept)
+
+def _strict_issues(table: Table, item: Item, col: str, where: np.ndarray) -> list[Issue]:
+    out = []
+    letter = table.letter(col)
+    for i in where:
+        cell = shown_cell(table.frame[col].iloc[i])
+        hint = "; Excel turns answers such as 5/4 into dates: enter them as text" if _DATE.match(cell) else ""
+        out.append(Issue("invalid-answer", f"expected {_expected(item)}, got {cell!r}{hint}", file=table.path, sheet=table.sheet,
+                         row=table.row_number(int(i)), column=col, letter=letter, value=cell))
+    return out
+
+
+def _quality(table: Table, reason: np.ndarray, kept: np.ndarray, straight: np.ndarray,
+             invalid_cells: Sequence[InvalidCells]) -> DataQuality:
+    """What the respondent rules found: counts, and the rows with their reasons."""
     excluded_rows = np.flatnonzero(reason)
     exclusions = tuple(zip(_row_numbers(table, excluded_rows).tolist(),
                            np.array(EXCLUSION_REASONS, dtype=object)[reason[excluded_rows] - 1].tolist(), strict=True))
     counts = np.bincount(reason, minlength=len(EXCLUSION_REASONS) + 1)
-    quality = DataQuality(len(frame), int(kept.size), {r: int(c) for r, c in zip(EXCLUSION_REASONS, counts[1:], strict=True)},
-                          {"straightliner": int(straight.size)}, tuple(invalid_cells), exclusions,
-                          tuple((row, "straightliner") for row in _row_numbers(table, straight).tolist()))
+    return DataQuality(len(table.frame), int(kept.size), {r: int(c) for r, c in zip(EXCLUSION_REASONS, counts[1:], strict=True)},
+                       {"straightliner": int(straight.size)}, tuple(invalid_cells), exclusions,
+                       tuple((row, "straightliner") for row in _row_numbers(table, straight).tolist()))
 
-    segments = {}
-    for name, col in seg_columns.items():
-        codes, cells = distinct[col]
-        text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
-        same, labels = pd.factorize(np.append(text.to_numpy(dtype=object), "(missing)"))  # " 一部" is "一部"
-        segments[name] = pd.Categorical.from_codes(np.take(same, codes[kept]), categories=pd.Index(labels, dtype=object),
-                                                   validate=False)
-    weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
-    kept_weights = None if weights is None else weights[kept]
-    if model.margins:
-        kept_weights, weighting = _rake(table, model, distinct, margin_columns, kept, kept_weights)
-    comments = {}
+
+def _segment(distinct: _DistinctCells, col: str, kept: np.ndarray) -> pd.Categorical:
+    """Each kept respondent's value of a ``--by`` column as text, "(missing)" where blank."""
+    codes, cells = distinct[col]
+    text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
+    same, labels = pd.factorize(np.append(text.to_numpy(dtype=object), "(missing)"))  # " 一部" is "一部"
+    return pd.Categorical.from_codes(np.take(same, codes[kept]), categories=pd.Index(labels, dtype=object), validate=False)
+
+
+def _comments(table: Table, distinct: _DistinctCells, col: str, kept: np.ndarray) -> np.ndarray:
+    """The kept respondents' open-text answers, "" where none or "nothing to say"."""
     nothing = list({*table.missing_codes, *NO_COMMENT})
-    for name, col in comment_columns.items():
-        codes, cells = distinct[col]
-        text = cells.astype("string").str.strip().fillna("")
-        text = text.where(~text.str.lower().isin(nothing), "")
-        comments[name] = np.take(np.append(text.to_numpy(dtype=object), ""), codes[kept])
-    return Responses(values, tuple(i.id for i in items), tuple(columns), rows, quality,
-                     kept_weights, segments, weighting, comments)
+    codes, cells = distinct[col]
+    text = cells.astype("string").str.strip().fillna("")
+    text = text.where(~text.str.lower().isin(nothing), "")
+    return np.take(np.append(text.to_numpy(dtype=object), ""), codes[kept])
 
 
 def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:

@@ -1,14 +1,14 @@
-"""``csi weights``: the weights of every group under every method, side by side."""
+"""``csi weights``: every weighting method side by side on one export."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from csi.cli import DebugOpt, FormatOpt, MkdirOpt, ModelOpt, OutputOpt, PresetOpt, SheetOpt, _errors, _sheet, _write_outputs
+from csi.cli.common import DebugOpt, MkdirOpt, ModelOpt, PresetOpt, SheetOpt, check_format, check_policy, errors, plan, sheet_arg, write
+from csi.weighting.registry import METHODS
 
 __all__ = ["weights"]
 
@@ -18,12 +18,12 @@ def weights(
     model: ModelOpt = None,
     sheet: SheetOpt = None,
     preset: PresetOpt = None,
-    method: Annotated[list[str] | None, typer.Option("--method", help="Methods to compare (repeatable): model fixed ahp entropy critic drivers pls, or all.", show_default=False)] = None,
+    method: Annotated[list[str] | None, typer.Option("--method", help=f"Methods to compare (repeatable): model (the file as written), {', '.join(METHODS)}, or all.", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many weak points to compare across methods.")] = 3,
     allow_negative: Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 instead of failing.")] = True,
     policy: Annotated[str, typer.Option("--policy", help="Missing answers for data-driven methods: listwise or mean.")] = "listwise",
-    fmt: FormatOpt = "table",
-    output: OutputOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Format for stdout: table or json.")] = "table",
+    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the comparison as JSON (.json). Repeatable.", show_default=False)] = None,
     mkdir: MkdirOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -32,31 +32,24 @@ def weights(
 
     Example: csi weights examples/accounting_2026Q3.xlsx --method all
     """
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
-    if policy not in ("listwise", "mean"):
-        raise typer.BadParameter("use listwise or mean", param_hint="--policy")
-    with _errors(debug):
-        import json
-
+    check_format(fmt, "weights")
+    check_policy(policy)
+    with errors(debug):
+        from csi.api import ReadOptions, weights_file
         from csi.model import resolve_model
-        from csi.survey.prepare import columns_used, prepare
-        from csi.survey.read import read_survey
-        from csi.weighting.sensitivity import ALL_METHODS, compare_methods
+        from csi.weighting.sensitivity import ALL_METHODS
 
         chosen = list(method or ["all"])
         methods = list(ALL_METHODS) if "all" in chosen else chosen
         bad = [m for m in methods if m not in ALL_METHODS]
         if bad:
             raise typer.BadParameter(f"unknown method {bad[0]!r}; use {', '.join(ALL_METHODS)} or all", param_hint="--method")
+        planned = plan(output, [data, model], "weights", mkdir=mkdir)
         m = resolve_model(model)
-        responses = prepare(read_survey(data, sheet=_sheet(sheet), preset=preset, columns=lambda t: columns_used(t, m)), m)
-        result = compare_methods(m, responses, methods, top=top, options={"allow_negative": allow_negative, "policy": policy})
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
-        _write_outputs(list(output or []), {"json": lambda: text}, [data] + ([model] if model else []), mkdir)
-        if fmt == "json":
-            sys.stdout.write(text)
-        else:
+        result = weights_file(data, m, methods, top=top, allow_negative=allow_negative, policy=policy,
+                              read=ReadOptions(sheet=sheet_arg(sheet), preset=preset))
+        write(planned, "weights", result, None, stdout=fmt if fmt != "table" else None)
+        if fmt == "table":
             _render(result, m)
 
 

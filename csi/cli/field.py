@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from csi.cli import DebugOpt, MkdirOpt, ModelOpt, _errors, _fail
+from csi.cli.common import DebugOpt, MkdirOpt, ModelOpt, errors, fail
 
 __all__ = ["sample_size", "template"]
 
@@ -108,7 +108,7 @@ def template(
 
     Example: csi template -o 回访录入.xlsx
     """
-    with _errors(debug):
+    with errors(debug):
         from csi.errors import Issue, OutputError
         from csi.model import default_model_path, resolve_model
         from csi.report.template import adjust_message, build_template
@@ -120,7 +120,7 @@ def template(
         m = resolve_model(model)
         check_output(output, [Path(m.path)] + ([model] if model is not None else []), mkdir=mkdir)
         if output.exists() and not force:
-            _fail(f"{output} already exists and may hold typed-in answers; choose another name or pass --force to replace it")
+            fail(f"{output} already exists and may hold typed-in answers; choose another name or pass --force to replace it")
         # name the model unless `csi score` would find the same one by itself
         implicit = model is None and Path(m.path).resolve() == default_model_path().resolve()
         model_arg = "" if implicit else f" --model {_shell_word(str(model if model is not None else m.path))}"

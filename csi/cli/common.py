@@ -1,0 +1,113 @@
+"""What the commands share: the options defined once, the one error boundary, output checks.
+
+Exit codes, as everywhere: 0 done; 1 a check failed (``--fail-under``, ``--fail-on-drop``,
+``validate`` found problems); 2 the command could not do its job (bad usage, an unreadable or
+invalid input or model), with the message on stderr and no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from csi.report.formats import stdout_formats, suffix_list
+from csi.weighting.registry import OPTIONS, method_list
+
+__all__ = [
+    "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
+    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
+    "plan", "write", "output_help",
+]
+
+
+def output_help(kind: str) -> str:
+    return (f"Write a report; the format follows the suffix: {suffix_list(kind)} (.xlsx: a workbook with charts, .html: one "
+            "self-contained page). Repeatable.")
+
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (indicators.yaml). Default: ./indicators.yaml, else the built-in accounting-services model.", show_default=False)]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx, tencent, qualtrics, surveymonkey or plain (default: detected from the header rows).", show_default=False)]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Format for stdout: table, {', '.join(stdout_formats('result'))}.")]
+OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("result"), show_default=False)]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
+MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {method_list()}.", show_default=False)]
+AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {method_list(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: zh or en (default: the model's).", show_default=False)]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    sys.stderr.write(f"csi: error: {message}\n")
+    raise typer.Exit(code)
+
+
+@contextmanager
+def errors(debug: bool) -> Iterator[None]:
+    """Map the library's CsiError to exit 2 with its message; bugs keep their traceback."""
+    from csi.errors import CsiError
+
+    try:
+        yield
+    except CsiError as e:
+        if debug:
+            raise
+        fail(e.message)
+
+
+def check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+
+
+def check_format(fmt: str, kind: str) -> None:
+    allowed = ["table", *stdout_formats(kind)]
+    if fmt not in allowed:
+        raise typer.BadParameter(f"use one of {', '.join(allowed)}", param_hint="--format")
+
+
+def check_policy(policy: str | None) -> None:
+    choices = OPTIONS["policy"].choices
+    if policy is not None and policy not in choices:
+        raise typer.BadParameter(f"use {method_list(choices)}", param_hint="--policy")
+
+
+def sheet_arg(sheet: str | None) -> str | int | None:
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def plan(outputs: Sequence[Path] | None, inputs: Sequence[Path | None], kind: str, *, mkdir: bool,
+         extra: Sequence[Path | None] = ()) -> list[tuple[Path, str]]:
+    """Check every output (``-o`` and ``extra`` files such as ``--exclusions``) before any work."""
+    from csi.report.formats import formats_for
+    from csi.report.write import plan_outputs
+
+    return plan_outputs(list(outputs or []), [p for p in inputs if p is not None], formats=formats_for(kind),
+                        extra=[p for p in extra if p is not None], mkdir=mkdir)
+
+
+def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang: str | None,
+          stdout: str | None = None) -> None:
+    """Write the planned reports, then (unless None) print format ``stdout`` of the document."""
+    from csi.report.formats import render
+    from csi.report.write import write_planned
+
+    rendered: dict[str, str | bytes] = {}
+
+    def once(fmt: str) -> str | bytes:
+        if fmt not in rendered:
+            rendered[fmt] = render(kind, fmt, document, lang)
+        return rendered[fmt]
+
+    write_planned(planned, once)
+    if stdout is not None:
+        text = once(stdout)
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+

@@ -1,0 +1,102 @@
+"""``csi score``: score one survey export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from csi.cli.common import (
+    AllowNegativeOpt,
+    DebugOpt,
+    FormatOpt,
+    LangOpt,
+    MethodOpt,
+    MkdirOpt,
+    ModelOpt,
+    OutputOpt,
+    PolicyOpt,
+    PresetOpt,
+    QuietOpt,
+    SheetOpt,
+    check_format,
+    check_lang,
+    check_policy,
+    errors,
+    plan,
+    sheet_arg,
+    write,
+)
+from csi.survey.read import SUPPORTED_SUFFIXES
+
+__all__ = ["score"]
+
+
+def score(
+    data: Annotated[Path, typer.Argument(help=f"Survey export: {' '.join(SUPPORTED_SUFFIXES)}", show_default=False)],
+    model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    preset: PresetOpt = None,
+    method: MethodOpt = None,
+    allow_negative: AllowNegativeOpt = False,
+    policy: PolicyOpt = None,
+    bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="Re-estimate data-driven weights in every bootstrap replicate, so intervals include weight uncertainty.")] = False,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
+    weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
+    target: Annotated[float | None, typer.Option("--target", min=0, max=100, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
+    verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails and IDs masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same intervals.")] = 0,
+    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
+    population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
+    min_group: Annotated[int, typer.Option("--min-group", min=1, help="Segments with fewer respondents are suppressed.")] = 5,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    exclusions: Annotated[Path | None, typer.Option("--exclusions", help="Write excluded and flagged rows with reasons (CSV, no personal data).", show_default=False)] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat any invalid answer as an error (exit 2).")] = False,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", help="Exit 1 when the overall CSI is below this score.", show_default=False)] = None,
+    quiet: QuietOpt = False,
+    lang: LangOpt = None,
+    mkdir: MkdirOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Score a survey export: the CSI, every dimension and indicator, and the weak points.
+
+    Example: csi score examples/accounting_2026Q3.xlsx --by 部门 -o q3.json -o q3.md
+    """
+    check_format(fmt, "result")
+    check_lang(lang)
+    check_policy(policy)
+    with errors(debug):
+        from csi.api import ReadOptions, ScoreOptions, model_for_run, score_export
+        from csi.progress import Progress
+
+        planned = plan(output, [data, model], "result", mkdir=mkdir, extra=[exclusions])
+        m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy)
+        options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
+                               population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
+                               verbatims=verbatims)
+        read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, by=tuple(by) if by else None,
+                           weight_column=weight_column)
+        with Progress() as bar:  # one status line for the read and the bootstrap
+            bar.stage(f"reading {data.name}")
+            scored = score_export(data, m, options, read, stage=bar.stage, step=bar.step)
+        result = scored.result
+        write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt)
+        if exclusions is not None:
+            from csi.report.tables import exclusions_csv
+            from csi.report.write import atomic_write
+
+            atomic_write(exclusions, exclusions_csv(scored.responses.quality))
+        if fmt == "table" and not quiet:
+            from rich.console import Console
+
+            from csi.report.terminal import render_result
+
+            render_result(result, Console(highlight=False), lang)
+    if fail_under is not None and not result.overall.score >= fail_under:
+        sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
+        raise typer.Exit(1)

@@ -1,0 +1,134 @@
+"""``csi validate`` (the model, and how it maps onto an export) and ``csi init`` (a starter model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from csi.cli.common import DebugOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, sheet_arg
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from csi.model import Model
+
+__all__ = ["validate", "init"]
+
+
+def validate(
+    data: Annotated[Path | None, typer.Argument(help="Optional survey export to map the model onto.", show_default=False)] = None,
+    model: ModelOpt = None,
+    sheet: SheetOpt = None,
+    preset: PresetOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the model, and how it maps onto DATA's columns. Exit 1 when problems are found.
+
+    Example: csi validate examples/accounting_2026Q3.xlsx
+    """
+    from rich.console import Console
+
+    from csi.errors import ModelError
+
+    out = Console(highlight=False, soft_wrap=True)
+    problems = 0
+    with errors(debug):
+        from csi.model import resolve_model
+
+        try:
+            m = resolve_model(model)
+        except ModelError as e:
+            for issue in e.issues:
+                out.print(f"✗ {issue}", markup=False)
+            out.print(f"{len(e.issues)} problem(s) in the model", markup=False)
+            raise typer.Exit(1) from None
+        _describe_model(m, out)
+        if data is not None:
+            problems = _check_mapping(data, m, sheet_arg(sheet), preset, out)
+    if problems:
+        out.print(f"{problems} problem(s) found", markup=False)
+        raise typer.Exit(1)
+
+
+def _describe_model(m: Model, out: Console) -> None:
+    out.print(f"✓ model {m.path}: {m.name} — {len(m.groups) - 1} groups, {len(m.items)} indicators"
+              + (f", {len(m.outcome.items)} outcome items" if m.outcome else "") + (", NPS" if m.nps else ""), markup=False)
+    for g in m.groups:
+        if g.method == "ahp":
+            from csi.weighting.ahp import ahp_weights
+
+            assert g.ahp is not None
+            r = ahp_weights(g.ahp)
+            out.print(f"  AHP {g.id}: CR {r.cr:.3f} (λmax {r.lambda_max:.3f}, RI {r.ri:.2f} Saaty 1980), weights "
+                      + ", ".join(f"{c.id} {w:.3f}" for c, w in zip(g.children, r.weights, strict=True)), markup=False)
+
+
+def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | None, out: Console) -> int:
+    """Print how ``m`` binds to DATA's columns, as preparation binds it; the number of problems."""
+    from rich.table import Table as RichTable
+
+    from csi.survey.prepare import bind_columns, convert_column, shown_cell
+    from csi.survey.read import read_survey
+
+    table = read_survey(data, sheet=sheet, preset=preset)
+    where = f"sheet {table.sheet!r}, " if table.sheet is not None else ""
+    out.print(f"✓ {table.path}: {where}preset {table.preset}, {len(table.frame)} rows, {len(table.frame.columns)} columns",
+              markup=False)
+    binding = bind_columns(table, m)
+    problems = 0
+    mapping = RichTable("node", "column", "letter", "answers", "unmatched answers", show_edge=False, header_style="bold")
+    for item, col, issues in zip(m.all_items, binding.items, binding.item_issues, strict=True):
+        if col is None:
+            problems += len(issues)
+            mapping.add_row(item.id, f"✗ {issues[0].message}", "", "", "")
+            continue
+        raw, bad = convert_column(table.frame[col], item, table.missing_codes)
+        unmatched = ""
+        if bad.any():
+            problems += 1
+            seen = list(dict.fromkeys(shown_cell(v) for v in table.frame[col][bad]))
+            unmatched = f"{int(bad.sum())}: " + ", ".join(repr(v) for v in seen[:4]) + (" …" if len(seen) > 4 else "")
+        mapping.add_row(item.id, col, table.letter(col), str(int((raw == raw).sum())), unmatched)
+    out.print(mapping)
+    for kind in ("segment", "comments", "population margin", "duplicate key"):
+        for r in binding.role(kind):
+            if r.column is None:
+                problems += 1
+                out.print(f"✗ {kind} {r.name!r}: {r.issues[0].message}", markup=False)
+            else:
+                out.print(f"  {kind} {r.name!r} → {r.column} ({table.letter(r.column)})", markup=False)
+    item_columns = {c for c in binding.items if c is not None}
+    on_pii = sorted(c for c in item_columns if c in binding.pii)
+    if on_pii:
+        problems += len(on_pii)
+        out.print("✗ the model reads personal-data columns: " + ", ".join(on_pii), markup=False)
+    used = item_columns | {r.column for r in binding.roles if r.column is not None}
+    meta = {table.id_column, table.submitted_column, table.duration_column, *table.pii_columns}
+    others = [c for c in table.frame.columns if c not in used and c not in meta and c not in binding.pii]
+    if binding.pii:
+        out.print("PII columns (never copied into outputs): " + ", ".join(binding.pii), markup=False)
+    if others:
+        out.print("Columns not used by the model: " + ", ".join(others), markup=False)
+    return problems
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write indicators.yaml into.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing indicators.yaml.")] = False,
+) -> None:
+    """Write a starter indicators.yaml (the built-in accounting-services model) to edit.
+
+    Example: csi init my-survey && csi validate survey.xlsx --model my-survey/indicators.yaml
+    """
+    from csi.model import default_model_path
+    from csi.report.write import atomic_write
+
+    target = directory / "indicators.yaml"
+    if not directory.is_dir():
+        fail(f"{directory}: no such folder; create it first")
+    if target.exists() and not force:
+        fail(f"{target} already exists; pass --force to replace it")
+    atomic_write(target, default_model_path().read_bytes())
+    typer.echo(f"wrote {target}; edit it, then: csi validate YOUR_EXPORT.xlsx --model {target}")

@@ -1,0 +1,25 @@
+"""The options of a scoring run: a core type, light to import (no numpy), so that a command can
+build them before the engine is loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ScoreOptions"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreOptions:
+    """Options of one scoring run; recorded in the result's manifest."""
+
+    bootstrap: int = 1000
+    seed: int = 0
+    confidence: float = 0.95
+    top: int = 5
+    target: float | None = None
+    population: int | None = None
+    min_group: int = 5
+    #: Re-estimate data-driven weights inside every bootstrap replicate (SmartPLS-style intervals).
+    bootstrap_weights: bool = False
+    #: Up to this many masked comments per weak point, from respondents who rated it low.
+    verbatims: int = 0

@@ -1,0 +1,52 @@
+"""Result JSON files written by ``csi score -o result.json`` (schema ``csi.result/1``), read back
+for ``csi compare``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from csi.errors import InputError, Issue
+from csi.result import SCHEMA, Result
+
+__all__ = ["read_result"]
+
+
+def read_result(path: str | os.PathLike[str]) -> Result:
+    """A result JSON written by ``csi score`` (schema ``csi.result/1``), or an InputError saying what it is instead."""
+    shown = os.fspath(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(Issue("input-not-found", "no such file", file=shown)) from None
+    except IsADirectoryError:
+        raise InputError(Issue("input-not-file", "is a directory; give a result .json file or a survey export", file=shown)) from None
+    except OSError as e:
+        raise InputError(Issue("input-unreadable", f"cannot read: {e.strerror or e}", file=shown)) from None
+    try:
+        doc: Any = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(Issue("result-not-json", "is not UTF-8 text, so not a result written by `csi score -o result.json`",
+                               file=shown)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(Issue("result-not-json", f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); a result "
+                               "file is the JSON written by `csi score -o result.json`", file=shown)) from None
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if schema != SCHEMA:
+        if schema == "csi.comparison/1":
+            msg = "is a comparison written by `csi compare`, not a result; compare the results or exports it was made from"
+        else:
+            msg = (f"is not a result written by `csi score` (schema {schema!r}, expected {SCHEMA!r}); "
+                   "write one with `csi score DATA -o result.json`")
+        raise InputError(Issue("result-schema", msg, file=shown))
+    overall = doc.get("overall")
+    if not isinstance(overall, dict) or not isinstance(overall.get("score"), (int, float)) or not isinstance(doc.get("nodes"), list):
+        raise InputError(Issue("result-malformed", f"a {SCHEMA} document without an overall score or a node list; "
+                               "write it again with `csi score`", file=shown))
+    try:
+        return Result.from_dict(doc)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+        raise InputError(Issue("result-malformed", f"a {SCHEMA} document with a missing or malformed field ({e!r}); "
+                               "write it again with `csi score`", file=shown)) from None
