@@ -22,9 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csi.model import Item, load_model_text
-from csi.survey import prepare as prepare_module
-from csi.survey.prepare import NO_COMMENT, _distinct, _DistinctCells, _durations, convert_column, prepare
+from csi.survey import answers as answers_module
+from csi.survey import respondents as respondents_module
+from csi.survey.answers import DistinctCells, _distinct, convert_column
+from csi.survey.prepare import NO_COMMENT, prepare
 from csi.survey.read import Table, durations_seconds, parse_duration, read_survey
+from csi.survey.respondents import durations
 
 MODEL = """
 labels: {非常满意: 5, 满意: 4, 一般: 3, 不满意: 2, 非常不满意: 1}
@@ -408,7 +411,7 @@ def test_durations_parsed_once_per_distinct_cell_equal_the_readers(tmp_path, dty
     if dtype == "float64":
         tables.append(dataclasses.replace(table, frame=pd.DataFrame({"所用时间": [120.0, np.nan, -1.0, 0.0, 3.5]})))
     for t in tables:
-        ours = _durations(t, _DistinctCells(t.frame))
+        ours = durations(t, DistinctCells(t.frame))
         theirs = durations_seconds(t)
         np.testing.assert_array_equal(ours, theirs)
 
@@ -419,9 +422,10 @@ def test_long_columns_factorized_in_threads_give_the_same_responses(tmp_path, mo
     table = with_dtype(write_survey(tmp_path, ROWS * 3), "object")
     model = load_model_text(RULES_MODEL)
     alone = prepare(table, model, by=["部门"])
-    monkeypatch.setattr(prepare_module, "_THREADED_ROWS", 1)
-    monkeypatch.setattr(prepare_module, "_BLOCK_ROWS", 7)  # many blocks, filled on two threads
-    monkeypatch.setattr(prepare_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(answers_module, "THREADED_ROWS", 1)
+    monkeypatch.setattr(respondents_module, "THREADED_ROWS", 1)
+    monkeypatch.setattr(respondents_module, "BLOCK_ROWS", 7)  # many blocks, filled on two threads
+    monkeypatch.setattr(answers_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     threaded = prepare(table, model, by=["部门"])
     np.testing.assert_array_equal(threaded.values, alone.values)
     assert threaded.rows.tolist() == alone.rows.tolist()
