@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from csi.errors import DataError, InputError, column_letter
-from csi.survey import read as reader
+from csi.survey import cells as reader
 from csi.survey import read_survey
 from csi.survey.read import Table
 

@@ -1,5 +1,11 @@
 """Reading survey exports: :func:`read_survey` → :class:`Table`, and the platform presets.
 
+:mod:`~csi.survey.read` picks the format module (:mod:`~csi.survey.workbook`,
+:mod:`~csi.survey.text`, :mod:`~csi.survey.parquet`, :mod:`~csi.survey.sav`), which gives a
+grid of text (:mod:`~csi.survey.table`); :mod:`~csi.survey.headers` names its columns,
+:mod:`~csi.survey.cells` types its cells. :mod:`~csi.survey.columns` finds a model's columns,
+:mod:`~csi.survey.durations` reads the time taken.
+
 Importing this package is cheap: pandas, numpy, pyarrow and fastexcel are imported only
 when a file is read, so ``csi --help`` stays instant.
 """

@@ -69,7 +69,8 @@ from dataclasses import dataclass, replace
 
 from csi.errors import InputError, Issue
 
-__all__ = ["Preset", "HeaderColumn", "PRESETS", "get_preset", "detect_preset", "forms"]
+__all__ = ["Preset", "HeaderColumn", "PRESETS", "get_preset", "detect_preset", "forms", "row_separators",
+           "cell_text"]
 
 #: How the header rows of an export become column names (:meth:`Preset.columns`).
 LAYOUTS = ("first-row", "qualtrics", "qualtrics-legacy", "surveymonkey")
@@ -108,7 +109,9 @@ class Preset:
     expression a key (or header) matching in full is personal data.
     ``missing_codes`` are compared with the stripped text of a cell; a code that looks
     numeric (``"-2"``) also matches a numeric cell of that value, since the reader turns
-    numeric text into numbers.
+    numeric text into numbers. ``row_separators`` join a matrix question and its row label
+    in a header (问卷星 "5、题干—行标签": ``"—"``): :func:`~csi.survey.columns.find_column`
+    suggests binding each row by its label.
     """
 
     name: str
@@ -124,6 +127,7 @@ class Preset:
     pii: tuple[str, ...] = ()
     pii_pattern: str = ""
     missing_codes: tuple[str, ...] = ()
+    row_separators: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ detection
 
@@ -146,14 +150,14 @@ class Preset:
         >>> get_preset("wjx").problem(["id", "序号", "q1"])
         'expects the columns 序号, 提交答卷时间, 所用时间 among the first 10; missing 提交答卷时间, 所用时间'
         """
-        first = [_text(h) for h in headers[: self.look_within]]
+        first = [cell_text(h) for h in headers[: self.look_within]]
         missing = self.missing_signature(first)
         if missing:
             return (f"expects the columns {', '.join(self.signature)} among the first {self.look_within}; missing "
                     f"{', '.join(missing)}")
         if self.header_rows > 1 and below is None:
             return f"expects {self.header_rows} header rows; this file has one row of column names"
-        rows = [[_text(c) for c in row[: self.look_within]] for row in (below or ())]
+        rows = [[cell_text(c) for c in row[: self.look_within]] for row in (below or ())]
         second = rows[0] if rows else []
         if self.second_row and not set(self.second_row) <= set(second):
             return (f"expects row 2 to hold {', '.join(self.second_row)} under its ids; row 2 holds: "
@@ -190,7 +194,7 @@ class Preset:
         ``rows[0]`` is row 1; each row has one cell per column (None or ``""`` when blank).
         A name is stripped; a column whose header rows are all blank has none.
         """
-        top = [[_text(c) for c in row] for row in rows[: self.header_rows]]
+        top = [[cell_text(c) for c in row] for row in rows[: self.header_rows]]
         width = max((len(r) for r in top), default=0)
         top = [r + [""] * (width - len(r)) for r in top]
         if self.layout == "qualtrics":
@@ -218,7 +222,8 @@ class Preset:
         return tuple(h for h in headers if self.is_pii(h))
 
 
-def _text(cell: object) -> str:
+def cell_text(cell: object) -> str:
+    """A header cell as text, stripped; ``""`` for a blank (None) cell."""
     return "" if cell is None else str(cell).strip()
 
 
@@ -299,6 +304,7 @@ WJX = Preset(
     duration_column="所用时间",
     pii=("来自IP", "来源详情"),
     missing_codes=("-2", "-3", "(跳过)", "(空)"),
+    row_separators=("—",),
 )
 
 # 腾讯问卷 (wj.qq.com). 编号 numbers the answer sheets; 答题时长 is seconds ("11") in the
@@ -317,6 +323,7 @@ TENCENT = Preset(
     pii=("IP", "用户标识", "用户ID", "昵称", "微信昵称", "QQ昵称", "自定义字段", "Referrer",
          "地理位置国家和地区", "地理位置省", "地理位置市"),
     pii_pattern=r"IP地址|地理位置.*|.*昵称|用户(?:标识|ID|id)|自定义字段.*",
+    row_separators=(":", "："),
 )
 
 # Qualtrics: roles are named by the row-1 field ids, which do not depend on the account's
@@ -336,6 +343,7 @@ QUALTRICS = Preset(
     pii=("IPAddress", "LocationLatitude", "LocationLongitude", "RecipientLastName", "RecipientFirstName",
          "RecipientEmail", "ExternalReference", "ExternalDataReference"),
     missing_codes=("-99",),
+    row_separators=(" - ",),
 )
 # An Excel download: the field ids and their texts, no ImportId row.
 QUALTRICS_EXCEL = replace(
@@ -356,6 +364,7 @@ QUALTRICS_LEGACY = Preset(
     submitted_column="EndDate",
     pii=("IPAddress", "EmailAddress", "Name", "ExternalDataReference", "LocationLatitude", "LocationLongitude"),
     missing_codes=("-99",),
+    row_separators=(" - ",),
 )
 
 # SurveyMonkey: the nine metadata columns; "Custom Data 1", "Custom Data 2", … carry what the
@@ -371,6 +380,7 @@ SURVEYMONKEY = Preset(
     submitted_column="End Date",
     pii=("IP Address", "Email Address", "First Name", "Last Name"),
     pii_pattern=r"Custom Data(?: \d+)?",
+    row_separators=(" - ",),
 )
 SURVEYMONKEY_OLD = replace(
     SURVEYMONKEY,
@@ -403,6 +413,18 @@ def forms(preset: Preset) -> tuple[Preset, ...]:
     if PRESETS.get(preset.name) is not preset:
         return (preset,)
     return (preset, *_OTHER_FORMS.get(preset.name, ()))
+
+
+def row_separators(name: str | None = None) -> tuple[str, ...]:
+    """What joins a matrix question and its row label in a header: the named preset's
+    separators first, then every other preset's.
+
+    >>> row_separators("qualtrics")
+    (' - ', '—', ':', '：')
+    """
+    own = [s for form in forms(PRESETS[name]) for s in form.row_separators] if name in PRESETS else []
+    every = [s for preset in PRESETS.values() for form in forms(preset) for s in form.row_separators]
+    return tuple(dict.fromkeys([*own, *every]))
 
 
 def get_preset(name: str) -> Preset:

@@ -1,0 +1,165 @@
+"""Finding the column a model item is bound to among a table's headers.
+
+A model column is found by exact header, by another name of it (a Qualtrics field id, an
+SPSS variable label), by question number (``column: Q5`` finds "5、…" in a wjx export), by
+the text after the number, or by a ``match`` regular expression. Zero or several matches is
+an error that lists the closest headers.
+
+>>> question_number("5、请评价—账务处理准确性"), question_stem("5、请评价—账务处理准确性")
+(5, '请评价—账务处理准确性')
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+
+from csi.errors import DataError, Issue
+from csi.survey.presets import row_separators
+from csi.survey.table import Table
+
+__all__ = ["find_column", "question_number", "question_stem"]
+
+# "5、题干", "5.题干", "5．题干", "Q5.题干", "Q5：题干" — but not "1.5倍".
+_QUESTION = re.compile(r"^\s*(?:[Qq]\s*)?(\d+)\s*[、.．:：](?!\d)\s*")
+_QSPEC = re.compile(r"^[Qq](\d+)$")
+
+
+def question_number(header: str) -> int | None:
+    """Question number of a header: ``"5、题干"``, ``"5.题干"``, ``"Q5.题干"`` → 5.
+
+    >>> question_number("12、题干—行"), question_number("Q3. Overall"), question_number("1.5倍")
+    (12, 3, None)
+    """
+    match = _QUESTION.match(header)
+    return int(match.group(1)) if match else None
+
+
+def question_stem(header: str) -> str:
+    """The header without its question-number prefix (``"2、部门"`` → ``"部门"``)."""
+    match = _QUESTION.match(header)
+    return header[match.end():].strip() if match else header.strip()
+
+
+def find_column(table: Table, column: str | None = None, match: str | None = None,
+                what: str = "") -> str:
+    """The one header a model item is bound to.
+
+    ``column`` is tried as (1) the exact header, (2) another name of it that the file
+    gives (:attr:`Table.aliases`: a Qualtrics field id ``Q5_1`` or ImportId ``QID5``, an
+    SPSS variable label), (3) ``Q5``: the header of question 5 (``"5、…"``, ``"5.…"``; in a
+    file whose headers carry no numbers, the columns whose field id or name is ``Q5_…``),
+    (4) the header's text after its question number (``部门`` finds ``"2、部门"``).
+    ``match`` is a regular expression searched in every header. Anything but exactly one
+    header is a :class:`DataError` (``missing-column``, ``ambiguous-column``,
+    ``bad-regex``) that names ``what`` (e.g. ``quality.children[0] (accuracy)``) and lists
+    the closest or the matching headers.
+    """
+    if (column is None) == (match is None):
+        raise ValueError("find_column needs exactly one of column= or match=")
+    headers = [str(h) for h in table.frame.columns]
+    spec = f'column: "{column}"' if column is not None else f'match: "{match}"'
+    label = f"{what} ({spec})" if what else spec
+    where = {"file": table.path, "sheet": table.sheet, "value": column if column is not None else match}
+
+    number: int | None = None
+    aliases = table.aliases
+    if column is not None:
+        wanted = column.strip()
+        if wanted in headers:
+            return wanted
+        if wanted in aliases:
+            return aliases[wanted]
+        q = _QSPEC.match(wanted)
+        if q:
+            number = int(q.group(1))
+            hits = [h for h in headers if question_number(h) == number]
+            if not hits:  # field ids Q5_1, Q5_2 … of a matrix question (Qualtrics aliases, SPSS names)
+                ids = rf"[Qq]{number}_\w+"
+                named = {h for h in headers if re.fullmatch(ids, h)} | {aliases[a] for a in aliases if re.fullmatch(ids, a)}
+                hits = [h for h in headers if h in named]
+        else:
+            hits = [h for h in headers if question_stem(h) == wanted]
+        target = wanted
+    else:
+        try:
+            pattern = re.compile(match)  # type: ignore[arg-type]
+        except re.error as e:
+            raise DataError(Issue("bad-regex", f"{label}: invalid regular expression: {e}", **where)) from e
+        hits = [h for h in headers if pattern.search(h)]
+        target = re.sub(r"[\\^$.*+?()\[\]{}|]", "", match or "")
+
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        listed = _listing(table, hits, limit=12)
+        if number is not None:
+            separator, example = _row_label(hits[0], table.preset)
+            advice = (f"question {number} is a matrix question with one column per row; bind each row "
+                      f"with match:, e.g. match: \"{separator}{re.escape(example)}$\"")
+        elif match is not None:
+            advice = "make the regular expression match only one (anchor it with ^ or $)"
+        else:
+            advice = "give the full header, or use match:"
+        raise DataError(Issue("ambiguous-column",
+                              f"{label} matches {len(hits)} headers: {listed}; {advice}", **where))
+
+    if number is not None:
+        numbers = sorted({n for h in headers if (n := question_number(h)) is not None})
+        found = f"the questions here are numbered {_ranges(numbers)}" if numbers else \
+            "no header here starts with a question number (\"5、…\")"
+        close = [h for h in headers if h.lower() == wanted.lower()] or _closest(wanted, headers, aliases=aliases)
+        if close:
+            found += f"; closest headers: {_listing(table, close)}"
+        raise DataError(Issue("missing-column", f"{label}: there is no question {number}; {found}. "
+                              "Use the exact header or match: with a regular expression", **where))
+    close = _closest(target, headers, aliases=aliases)
+    shown = f"closest headers: {_listing(table, close)}" if close else \
+        f"the headers are: {_listing(table, headers, limit=10)}"
+    raise DataError(Issue("missing-column",
+                          f"{label}: no header matches; {shown}. Give the exact header, Q<n> for "
+                          "question n, the text after the number, or match: with a regular expression",
+                          **where))
+
+
+def _row_label(header: str, preset: str) -> tuple[str, str]:
+    """The separator and row label of a matrix column (问卷星 "…—行", Qualtrics and
+    SurveyMonkey "… - row", 腾讯问卷 "…:行": :func:`~csi.survey.presets.row_separators`, the
+    table's preset's first); else ``("", question stem)``."""
+    for separator in row_separators(preset):
+        if separator in header:
+            return separator, header.rpartition(separator)[2].strip()
+    return "", question_stem(header)
+
+
+def _closest(target: str, headers: Sequence[str], n: int = 3, aliases: Mapping[str, str] | None = None) -> list[str]:
+    best: dict[str, float] = {}
+    names = [(h, h) for h in headers] + [(a, h) for a, h in (aliases or {}).items()]
+    for name, h in names:
+        ratio = max(difflib.SequenceMatcher(None, target, name).ratio(),
+                    difflib.SequenceMatcher(None, target, question_stem(name)).ratio())
+        if ratio >= 0.4 and ratio > best.get(h, 0.0):
+            best[h] = ratio
+    return [h for h, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
+def _listing(table: Table, headers: Sequence[str], limit: int = 5) -> str:
+    items = [f'"{h}" ({table.letter(h)})' for h in headers[:limit]]
+    if len(headers) > limit:
+        items.append(f"… {len(headers) - limit} more")
+    return ", ".join(items)
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``"1–3, 5"``."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
