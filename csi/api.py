@@ -140,13 +140,7 @@ def _read(path: str | os.PathLike[str], model: Model, read: ReadOptions, stage: 
 
         return columns_used(table, model, by=read.breakdowns(model), weight_column=read.weight_column)
 
-    def say(text: str) -> None:
-        if stage is not None:
-            stage(text)
-        if parsing is not None and text.startswith("reading"):
-            parsing.set()
-
-    return read_survey(path, sheet=read.sheet, preset=read.preset, progress=say, columns=columns)
+    return read_survey(path, sheet=read.sheet, preset=read.preset, progress=stage, columns=columns, parsing=parsing)
 
 
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
@@ -235,6 +229,7 @@ def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[
                  policy: str = "listwise", read: ReadOptions | None = None) -> MethodComparison:
     """The export weighed by each of ``methods`` (default: the model as written and every
     registered method), side by side (``csi weights``)."""
+    from csi.bootstrap import one_blas_thread
     from csi.survey.prepare import prepare
     from csi.weighting.sensitivity import ALL_METHODS, compare_methods
 
@@ -242,5 +237,6 @@ def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[
     read = read or ReadOptions(by=())
     table = _read(path, m, ReadOptions(read.sheet, read.preset, read.strict, (), read.weight_column), None)
     responses = prepare(table, m, strict=read.strict, weight_column=read.weight_column)
-    return compare_methods(m, responses, list(methods or ALL_METHODS), top=top,
-                           options={"allow_negative": allow_negative, "policy": policy})
+    with one_blas_thread():  # as the engine: BLAS on this thread only, so every process sums alike
+        return compare_methods(m, responses, list(methods or ALL_METHODS), top=top,
+                               options={"allow_negative": allow_negative, "policy": policy})

@@ -326,7 +326,8 @@ def score(
     elif kwargs:  # keywords amend the options given (an unknown one is a TypeError)
         options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
     if weights is None:
-        weights = group_weights(model, responses)
+        with bootstrap.one_blas_thread():  # the same products, in the same order, in every process
+            weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
     breakdowns = _breakdowns(responses, options.min_group)
@@ -506,7 +507,7 @@ def _refit_replicates(model: Model, responses: Responses, fit: _Fit, options: Sc
 
 def _nps_summary(item_id: str, p: float, d: float, a: float, reps: np.ndarray | None, n: int, options: ScoreOptions,
                  fpc: float) -> dict[str, object]:
-    """NPS = 100(p − d) with its analytic and bootstrap uncertainty (METHODS.md, NPS)."""
+    """NPS = 100(p − d) with its analytic and bootstrap uncertainty (docs/methods.md#nps)."""
     if a <= 0:
         return {"id": item_id, "score": None, "se": None, "ci": [None, None], "n": 0, "promoters": None, "detractors": None}
     pp, dd = p / a, d / a
@@ -610,7 +611,7 @@ def _segments(model: Model, weights: Mapping[str, GroupWeights], options: ScoreO
 
     The cells' sums and replicates come from the same pass and the same bootstrap as the whole
     sample (:func:`csi.bootstrap.bootstrap_sums`); the rest of a cell is the whole sample
-    minus the cell. The test is the two-sample z of DESIGN.md §8,
+    minus the cell. The test is the two-sample z of docs/methods.md#segments,
     z = (S_g − S_rest)/√(se_g² + se_rest²), with the bootstrap SEs of the group and of all
     other respondents (suppressed groups included in the rest, never shown); the p-values of
     one breakdown are Holm-adjusted (Holm 1979).

@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from csi.report.formats import stdout_formats, suffix_list
+from csi.survey.presets import PRESETS
 from csi.weighting.registry import OPTIONS, method_list
 
 __all__ = [
@@ -32,7 +33,7 @@ def output_help(kind: str) -> str:
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (indicators.yaml). Default: ./indicators.yaml, else the built-in accounting-services model.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
-PresetOpt = Annotated[str | None, typer.Option("--preset", help="Export format: wjx, tencent, qualtrics, surveymonkey or plain (default: detected from the header rows).", show_default=False)]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help=f"Export format: {method_list(tuple(PRESETS))} (default: detected from the header rows).", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Format for stdout: table, {', '.join(stdout_formats('result'))}.")]
 OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("result"), show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]

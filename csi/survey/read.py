@@ -34,7 +34,7 @@ data start below them (``first_row`` 4 and 3).
 Typed files (:mod:`csi.survey.parquet`, :mod:`csi.survey.sav`) keep their types and go
 through the same rules; their rows are numbered from 1.
 
-Speed and memory (DESIGN.md §12): the cell rules run once per distinct text of a column,
+Speed and memory (docs/architecture.md, "Speed"): the cell rules run once per distinct text of a column,
 two or more columns at a time, only for the columns the caller keeps (``columns``), and
 each column read is let go as soon as it is converted (:mod:`csi.survey.frame`).
 ``progress`` names each stage.
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,7 +84,8 @@ __all__ = [
 
 def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
                 preset: str | None = None, *, progress: Callable[[str], None] | None = None,
-                columns: Callable[[Table], Collection[str] | None] | None = None) -> Table:
+                columns: Callable[[Table], Collection[str] | None] | None = None,
+                parsing: threading.Event | None = None) -> Table:
     """Read one sheet of a survey export.
 
     Parameters
@@ -97,14 +99,15 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         is ``preset-mismatch``, saying what it expected.
     progress : called with a short description of each stage as it starts (``"reading
         sheet Sheet1"``, ``"checking cells"``), for a status line while a large file is read.
-        The stage in which the parser (pyarrow, calamine) reads the cells, letting go of the
-        GIL, is the one whose text begins with ``"reading"``.
     columns : which columns to put through the cell rules, asked once the headers are known:
         called with the table as it will be but without rows (its frame has every header and
         no data), it returns the headers to keep, or None for all of them
         (:func:`csi.survey.prepare.columns_used` says which ones :func:`~csi.survey.prepare.prepare`
         reads). The returned table has only those columns; rows are what they would be with
         all of them (a row holding a value only in a column left out is still a row).
+    parsing : set when the parser (pyarrow, calamine) starts reading the cells; from then on
+        the read leaves the GIL to other threads most of the time (:mod:`csi.prefetch` imports
+        the engine then). Set at the latest when the call returns or raises.
 
     Raises
     ------
@@ -118,10 +121,17 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         It was read but cannot be used: ``no-data-rows``, ``duplicate-header``,
         ``header-not-first-row``, ``merged-header``, ``preset-mismatch``.
     """
-    shown = os.fspath(path)
-    say = progress or _silent
+    try:
+        return _read(os.fspath(path), sheet, preset, progress or _silent, columns, parsing or threading.Event())
+    finally:
+        if parsing is not None:
+            parsing.set()
+
+
+def _read(shown: str, sheet: str | int | None, preset: str | None, say: Callable[[str], None],
+          columns: Callable[[Table], Collection[str] | None] | None, parsing: threading.Event) -> Table:
     forced = get_preset(preset) if preset is not None else None
-    load, source = _open(Path(shown), shown, sheet, say)
+    load, source = _open(Path(shown), shown, sheet, say, parsing)
     grid = load(1)
     # The preset is chosen from the top three rows as read: row 1 and the two below it
     # (none in a typed file), before any of them is taken for a header or for data.
@@ -180,18 +190,19 @@ class _Source:
     sha256: str
 
 
-def _open(file: Path, shown: str, sheet: str | int | None,
-          say: Callable[[str], None]) -> tuple[Callable[[int], Grid], _Source]:
+def _open(file: Path, shown: str, sheet: str | int | None, say: Callable[[str], None],
+          parsing: threading.Event) -> tuple[Callable[[int], Grid], _Source]:
     """The loader of the file's format (``load(header_rows)`` → :class:`Grid`) and where it is from."""
     suffix = checked_suffix(file, shown)
     if suffix in WORKBOOK_SUFFIXES:
         data = read_bytes(file, shown)
-        book = Workbook(data, suffix, shown, sheet, say)
+        book = Workbook(data, suffix, shown, sheet, say, parsing)
         return book.load, _Source(shown, book.sheet, book.sheets, hashlib.sha256(data).hexdigest())
     if sheet is not None:
         raise fail("no-sheets", f"a {suffix} file has no sheets; drop the sheet option (got {sheet!r})", shown,
                    value=sheet)
     say(f"reading {file.name}")
+    parsing.set()
     if suffix in TEXT_SUFFIXES:
         load, digest = text_loader(file, suffix, shown)
         return load, _Source(shown, None, (), digest)

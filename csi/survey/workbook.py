@@ -27,6 +27,7 @@ import functools
 import io
 import logging
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -66,14 +67,15 @@ class Workbook:
     default the first), checks an xlsx sheet's extent and looks for its uncalculated
     formulas, and starts the search for numbers written with more than 9 decimals on a
     second thread (:meth:`load` stops it when it fails; the exact numbers wait for it).
-    ``say`` is told each stage.
+    ``say`` is told each stage; ``parsing`` is set when calamine starts reading the cells.
     """
 
     def __init__(self, data: bytes, suffix: str, shown: str, sheet: str | int | None,
-                 say: Callable[[str], None]) -> None:
+                 say: Callable[[str], None], parsing: threading.Event | None = None) -> None:
         import fastexcel
 
         self._shown, self._say = shown, say
+        self._parsing = parsing or threading.Event()
         archive, members = _archive(data, suffix, shown)
         try:
             self._reader = fastexcel.read_excel(data)  # from bytes: calamine goes by content, not suffix
@@ -135,6 +137,7 @@ class Workbook:
         # for 100 000 rows × 37 columns).
         name = self.sheet
         self._say(f"reading sheet {name}")
+        self._parsing.set()
         try:
             sheet = self._reader.load_sheet(self._index, dtypes="string", **self._options(header_rows))
             columns = sheet.selected_columns
