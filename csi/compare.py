@@ -1,4 +1,4 @@
-r"""Comparing periods: deltas, tests, Holm, trends and benchmarks (DESIGN.md §8).
+r"""Comparing periods: deltas, tests, Holm, trends and benchmarks (docs/methods.md#comparing-periods).
 
 :func:`compare_results` takes two or more :class:`~csi.result.Result` objects, oldest first,
 and matches their nodes by id. For every node and for the overall index it reports the score
@@ -11,7 +11,7 @@ last change, Holm-adjusted p-values, a verdict, and with three or more periods a
 .. math:: \Delta = S_2 - S_1, \qquad se(\Delta) = \sqrt{s_1^2 + s_2^2}, \qquad
           z = \Delta / se(\Delta), \qquad p = 2\,(1 - \Phi(|z|)) = \operatorname{erfc}(|z|/\sqrt 2)
 
-(the two-sample z test on bootstrap standard errors; METHODS.md, "Comparing periods"). When
+(the two-sample z test on bootstrap standard errors; docs/methods.md#z-test). When
 the same clients answer in both periods the scores are positively correlated, the true
 :math:`se(\Delta)` is smaller, and this test is conservative.
 
@@ -633,7 +633,7 @@ def _benchmark_gaps(nodes: list[NodeComparison], benchmark: Benchmark, alpha: fl
 
 
 def _loss(node: Any) -> float:
-    """Lⱼ = Iⱼ · max(Tⱼ − Pⱼ, 0) (DESIGN.md §7) from a scored indicator; NaN scores lose nothing."""
+    """Lⱼ = Iⱼ · max(Tⱼ − Pⱼ, 0) (docs/methods.md#loss) from a scored indicator; NaN scores lose nothing."""
     if node is None or node.target is None:
         return math.nan
     score = node.score if math.isfinite(node.score) else math.inf

@@ -1,6 +1,6 @@
 """The indicator model: a tree of groups and items loaded from ``indicators.yaml``.
 
-The file format is fixed by DESIGN.md §2. Loading is strict: unknown keys, wrong types,
+The file format is described in README.md, "The model file". Loading is strict: unknown keys, wrong types,
 duplicate ids, duplicate YAML keys, non-positive weights, AHP matrices that are not square,
 reciprocal or consistent, and invalid regexes are all reported together, each with the file,
 the line, the path in the tree (``children[1].children[0].weight``) and what would be valid.
@@ -151,7 +151,7 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """Respondent data-quality rules (DESIGN.md §4)."""
+    """Respondent data-quality rules (docs/methods.md#data-quality)."""
 
     min_duration: float | None = None
     min_answered: float = 0.5

@@ -1,4 +1,4 @@
-"""The result of scoring one survey, and its JSON form (schema ``csi.result/1``, DESIGN.md §10).
+"""The result of scoring one survey, and its JSON form (schema ``csi.result/1``, its fields in docs/architecture.md and README.md).
 
 Numbers are kept at full precision; renderers format them. ``from_dict(to_dict(r))``
 gives back an equal result, so ``csi compare`` can read results written by ``csi score``.
@@ -123,7 +123,7 @@ class NodeScore:
 
 @dataclass(frozen=True, slots=True)
 class WeakPoint:
-    """An indicator that costs the index points against its target (DESIGN.md §7)."""
+    """An indicator that costs the index points against its target (docs/methods.md#loss)."""
 
     rank: int
     id: str

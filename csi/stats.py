@@ -325,7 +325,7 @@ def cochran_sample_size(
     eqs. 4.2 and 4.3). Rounding up ignores a floating-point excess below 1e-9, so an
     exact whole number is not pushed to the next one.
 
-    Validated against the textbook values in ``METHODS.md``: ±5 %, 95 %, p = 0.5 →
+    Validated against the textbook values in docs/methods.md#sample-size: ±5 %, 95 %, p = 0.5 →
     384.15 → 385; with N = 1000 → 277.73 → 278; ±3 % → 1068.
 
     Parameters

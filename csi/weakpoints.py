@@ -1,4 +1,4 @@
-r"""Weak points: where the index loses points against its targets (DESIGN.md §7).
+r"""Weak points: where the index loses points against its targets (docs/methods.md#weak-points).
 
 For indicator j with global weight Iⱼ (the Iⱼ sum to 1), score Pⱼ and target Tⱼ the
 **loss** is

@@ -37,7 +37,7 @@ HOUSE = _matrix(
         "4   7   5   8 6   6   2   1",
     ]
 )
-# Published priority vector (3 decimals) and consistency, Saaty (1990); METHODS.md gives the
+# Published priority vector (3 decimals) and consistency, Saaty (1990); docs/methods.md#weights-ahp gives the
 # same lambda_max, CI and CR.
 HOUSE_PUBLISHED_WEIGHTS = (0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333)
 # AHPy 2.1, repeated matrix squaring, precision=12 (tests/reference/scripts/ahp_ahpy.py);
@@ -77,7 +77,7 @@ HOUSE_LEVEL3 = {
 
 def test_saaty_1990_house_consistency_published():
     r = ahp_weights(HOUSE)
-    # Saaty (1990); METHODS.md: lambda_max 9.669, CI 0.238, CR 0.169 (Saaty 1980 RI).
+    # Saaty (1990); docs/methods.md#weights-ahp: lambda_max 9.669, CI 0.238, CR 0.169 (Saaty 1980 RI).
     assert r.lambda_max == pytest.approx(9.669, abs=5e-4)
     assert r.ci == pytest.approx(0.238, abs=5e-4)
     assert r.cr == pytest.approx(0.169, abs=5e-4)
@@ -169,7 +169,7 @@ def test_reversing_every_judgement_inverts_three_priorities():
 
 
 def test_random_index_table_is_saaty_1980():
-    # METHODS.md / Saaty (1980): RI for n = 1..10.
+    # docs/methods.md#weights-ahp / Saaty (1980): RI for n = 1..10.
     assert RANDOM_INDEX_SAATY_1980 == (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
     for n in range(3, 11):
         assert ahp_weights(np.ones((n, n))).ri == RANDOM_INDEX_SAATY_1980[n - 1]

@@ -79,7 +79,7 @@ def survey(n: int, seed: int, rare: float) -> tuple[Model, Responses]:
         return np.clip(np.round(mid + 0.6 + shift + (hi - lo) / 4 * (latent + rng.normal(0, 0.8, n))), lo, hi)
 
     def rescaled(raw: np.ndarray, lo: float, hi: float, reverse: bool = False) -> np.ndarray:
-        # what prepare does (METHODS.md): reverse-worded x → lo + hi − x, then (x − lo)/(hi − lo)·100
+        # what prepare does (docs/methods.md#rescaling): reverse-worded x → lo + hi − x, then (x − lo)/(hi − lo)·100
         return ((lo + hi - raw if reverse else raw) - lo) / (hi - lo) * 100.0
 
     columns = {

@@ -41,7 +41,7 @@ def run(*args: str):
 @pytest.mark.parametrize(
     ("args", "n", "sentence"),
     [
-        # METHODS.md (Cochran 1977): ±5 %, 95 %, p = 0.5 → 384.15 → 385; N = 1000 → 277.73 → 278; ±3 % → 1068
+        # docs/methods.md#sample-size (Cochran 1977): ±5 %, 95 %, p = 0.5 → 384.15 → 385; N = 1000 → 277.73 → 278; ±3 % → 1068
         ([], 385, "For ±5.0 % at 95 % confidence (p = 0.5): 385 completed responses."),
         (["--population", "1000"], 278, "For ±5.0 % at 95 % confidence (p = 0.5): 385 completed responses; with a client base of 1 000: 278."),
         (["--margin", "0.03"], 1068, "For ±3.0 % at 95 % confidence (p = 0.5): 1 068 completed responses."),

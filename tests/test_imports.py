@@ -1,7 +1,7 @@
 """`csi --help` and `csi --version` stay instant: they import neither numpy nor pandas.
 
 Checked with `python -X importtime`, which lists on stderr every module a run imports
-(DESIGN.md §12). A command that needs the heavy modules imports them inside its body.
+(docs/architecture.md, "Adding a command"). A command that needs the heavy modules imports them inside its body.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Reference numbers carry their source; see tests/reference/REFERENCES.md. Full-precision values
 come from Python plspm 0.5.7 run outside the project (tests/reference/scripts/pls_plspm.py);
-the published ECSI numbers from METHODS.md (R plspm 0.5.1, which Python plspm matches to 1e-15
+the published ECSI numbers of docs/methods.md#reference-checks (R plspm 0.5.1, which Python plspm matches to 1e-15
 on unscaled data).
 """
 
@@ -242,12 +242,12 @@ def assert_matches(result, ref: dict, data: pd.DataFrame, lvs, paths) -> None:
     assert result.r2 == pytest.approx(ref["r2"], abs=1e-6)
 
 
-# --------------------------------------------------------------------------- published (METHODS.md)
+# --------------------------------------------------------------------------- published (docs/methods.md#weights-pls)
 
 
 def test_ecsi_published_values(ecsi):
     r = pls_path(blocks(ecsi), ECSI_PATHS)
-    # METHODS.md (R plspm 0.5.1, path scheme, scaled = FALSE): SAT outer weights, VAL -> SAT, R²(SAT).
+    # docs/methods.md#weights-pls (R plspm 0.5.1, path scheme, scaled = FALSE): SAT outer weights, VAL -> SAT, R²(SAT).
     assert r.outer_weights["SAT"] == pytest.approx((0.168756, 0.157705, 0.120048, 0.135885), abs=5e-7)
     assert r.path("VAL", "SAT") == pytest.approx(0.587693, abs=5e-7)
     assert r.r2["SAT"] == pytest.approx(0.706403, abs=5e-7)
@@ -259,7 +259,7 @@ def test_ecsi_sat_index(ecsi):
     r = pls_path(blocks(ecsi), ECSI_PATHS)
     w = np.array(r.normalised_weights["SAT"])
     assert w.sum() == pytest.approx(1.0, abs=1e-12)
-    assert float(w @ ecsi[columns(ecsi, "SAT")].mean().to_numpy()) * 10 == pytest.approx(68.587269, abs=5e-7)  # METHODS.md
+    assert float(w @ ecsi[columns(ecsi, "SAT")].mean().to_numpy()) * 10 == pytest.approx(68.587269, abs=5e-7)  # docs/methods.md#weights-pls
     assert float(w @ ecsi[columns(ecsi, "SAT")].mean().to_numpy()) * 10 == pytest.approx(68.58726876755102, abs=1e-6)  # plspm
 
 
@@ -292,7 +292,7 @@ def test_ecsi_ave_scores_and_reliability(ecsi):
     assert r.ave == pytest.approx(ECSI_PATH["ave"], abs=1e-6)
     for j, lv in enumerate(PREFIX):
         assert r.scores[:3, j] == pytest.approx(ECSI_PATH_SCORES_FIRST_3[lv], abs=1e-6)
-        # Composite reliability from plspm's loadings and the formula of METHODS.md.
+        # Composite reliability from plspm's loadings and the formula of docs/methods.md#composite-reliability.
         lam = np.array([ECSI_PATH["loadings"][c] for c in columns(ecsi, lv)])
         rho = lam.sum() ** 2 / (lam.sum() ** 2 + np.sum(1 - lam**2))
         assert r.composite_reliability[lv] == pytest.approx(rho, abs=1e-6)

@@ -2,7 +2,7 @@
 
 ``csi.survey.prepare`` converts each distinct cell of a column once and spreads the results
 over the rows; the references here read every cell on its own and loop over respondents, as
-DESIGN.md §4 states the rules. Whatever the dtype of a column (object holding text, floats
+docs/methods.md#data-quality states the rules. Whatever the dtype of a column (object holding text, floats
 and None; ``string``; ``category``; float64), both must agree exactly.
 """
 

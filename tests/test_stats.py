@@ -178,7 +178,7 @@ def test_alpha_zero_and_nan_weights_drop_the_row(small_items):
 
 
 def test_alpha_ecsi_satisfaction_block():
-    # METHODS.md: ECSI SAT block → 0.894295. pingouin 0.7.0 on sat1-sat4 of the plspm
+    # docs/methods.md#cronbach-alpha: ECSI SAT block → 0.894295. pingouin 0.7.0 on sat1-sat4 of the plspm
     # 'satisfaction' data (n = 250): 0.8942951879313619, interval (Feldt on pingouin's
     # alpha) 0.8711537374531685-0.914182133287615, pingouin prints [0.871, 0.914].
     ecsi = pd.read_csv(DATA / "ecsi_satisfaction.csv")
@@ -401,12 +401,12 @@ def test_alpha_interval_does_not_import_scipy():
 # --------------------------------------------------------------------------- Cochran
 
 # Full-precision values: scipy 1.17.1 norm.ppf(0.975) = 1.959963984540054 in Cochran's
-# formulas (tests/reference/scripts/cochran_scipy.py); rounded values: METHODS.md (Cochran 1977).
+# formulas (tests/reference/scripts/cochran_scipy.py); rounded values: docs/methods.md#sample-size (Cochran 1977).
 
 
 def test_cochran_textbook_five_percent():
     s = cochran_sample_size(margin=0.05, confidence=0.95, p=0.5)
-    assert s.n0 == pytest.approx(384.15, abs=5e-3)  # METHODS.md
+    assert s.n0 == pytest.approx(384.15, abs=5e-3)  # docs/methods.md#sample-size
     assert s.n0 == pytest.approx(384.14588206941244, abs=1e-6)  # cochran_scipy.py
     assert s.n == 385
     assert (s.margin, s.confidence, s.p, s.population) == (0.05, 0.95, 0.5, None)
@@ -414,7 +414,7 @@ def test_cochran_textbook_five_percent():
 
 def test_cochran_finite_population():
     s = cochran_sample_size(margin=0.05, confidence=0.95, p=0.5, population=1000)
-    # METHODS.md: 277.73 → 278; cochran_scipy.py: 277.7334531731876
+    # docs/methods.md#sample-size: 277.73 → 278; cochran_scipy.py: 277.7334531731876
     n = s.n0 / (1 + (s.n0 - 1) / 1000)
     assert n == pytest.approx(277.73, abs=5e-3)
     assert n == pytest.approx(277.7334531731876, abs=1e-6)
@@ -425,7 +425,7 @@ def test_cochran_finite_population():
 def test_cochran_three_percent():
     s = cochran_sample_size(margin=0.03)
     assert s.n0 == pytest.approx(1067.0718946372572, abs=1e-6)  # cochran_scipy.py
-    assert s.n == 1068  # METHODS.md
+    assert s.n == 1068  # docs/methods.md#sample-size
 
 
 def test_cochran_does_not_round_an_exact_whole_number_up():

@@ -58,7 +58,7 @@ finite = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=F
 
 
 def test_entropy_ratio_published_elsayed_2017():
-    # Elsayed, Dawood & Karthikeyan (2017), IJETT 46(2):60-66, 12 x 5 matrix; METHODS.md.
+    # Elsayed, Dawood & Karthikeyan (2017), IJETT 46(2):60-66, 12 x 5 matrix; docs/methods.md#weights-entropy.
     r = entropy_weights(read("elsayed2017_entropy.csv"), variant="ratio")
     assert r.weights == pytest.approx((0.104991, 0.069124, 0.071373, 0.449937, 0.304575), abs=5e-7)
     assert r.variant == "ratio" and r.n == 12 and not any(r.constant)
@@ -162,7 +162,7 @@ def test_entropy_affine_invariance(x, a, b):
 
 
 def test_critic_published_tus_adali_2019():
-    # Tus & Aytac Adali (2019), OPSEARCH 56(2):528-538, 5 x 6 matrix; METHODS.md. The published
+    # Tus & Aytac Adali (2019), OPSEARCH 56(2):528-538, 5 x 6 matrix; docs/methods.md#weights-critic. The published
     # weights come out with every column normalised as a benefit column (see REFERENCES.md).
     r = critic_weights(read("tus2019_critic.csv"))
     assert r.weights == pytest.approx((0.157, 0.249, 0.168, 0.121, 0.154, 0.151), abs=5e-4)
@@ -259,7 +259,7 @@ def test_swiss_data_is_r_datasets_swiss(swiss):
 
 def test_relative_weights_published_relaimpo(swiss):
     r = relative_weights(swiss[SWISS_X], swiss["Fertility"])
-    # R relaimpo calc.relimp(type = "genizi") on datasets::swiss; METHODS.md.
+    # R relaimpo calc.relimp(type = "genizi") on datasets::swiss; docs/methods.md#weights-drivers.
     assert r.raw == pytest.approx((0.048417, 0.154708, 0.271964, 0.114680, 0.116966), abs=5e-7)
     assert r.r2 == pytest.approx(0.706735, abs=5e-7)
     assert r.weights == pytest.approx(np.array(r.raw) / r.r2, abs=1e-12)

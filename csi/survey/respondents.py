@@ -101,7 +101,7 @@ def _later_submissions(distinct: DistinctCells, id_columns: Sequence[str]) -> np
 
 def exclusion_reasons(table: Table, model: Model, coded: Sequence[tuple[np.ndarray, np.ndarray]], distinct: DistinctCells,
                 id_columns: Sequence[str]) -> np.ndarray:
-    """Respondent rules of DESIGN.md §4: per row 0 (kept) or 1 + the index of its reason in
+    """Respondent rules (docs/methods.md#data-quality): per row 0 (kept) or 1 + the index of its reason in
     :data:`EXCLUSION_REASONS` (the first rule that excludes it). ``id_columns`` identify a
     respondent (``quality.duplicate_by``, else the preset's id column)."""
     n = len(table.frame)

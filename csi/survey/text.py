@@ -1,6 +1,6 @@
 """CSV and TSV files: every cell as text, one Arrow array per column.
 
-Speed and memory (DESIGN.md §12): a UTF-8 CSV streams once through pyarrow's reader, which
+Speed and memory (docs/architecture.md, "Speed"): a UTF-8 CSV streams once through pyarrow's reader, which
 validates the UTF-8; the SHA-256, the NUL and quote checks are taken from the same read,
 and the columns of repeating answers are dictionary-encoded as they are parsed. Any other
 text file (GB18030, UTF-16, odd quotes, ragged rows) is read whole and checked step by

@@ -77,7 +77,7 @@ def relative_weights(x: ArrayLike, y: ArrayLike, weights: ArrayLike | None = Non
 
     Validated against R relaimpo (``calc.relimp(type = "genizi")``) on ``datasets::swiss``,
     Fertility on Agriculture, Examination, Education, Catholic, Infant.Mortality: ε =
-    0.048417, 0.154708, 0.271964, 0.114680, 0.116966, R² = 0.706735 (METHODS.md).
+    0.048417, 0.154708, 0.271964, 0.114680, 0.116966, R² = 0.706735 (docs/methods.md#weights-drivers).
 
     Parameters
     ----------

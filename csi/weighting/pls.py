@@ -152,7 +152,7 @@ def pls_path(blocks: Sequence[ArrayLike] | Mapping[str, ArrayLike], paths: Array
     ``tests/reference/scripts/pls_plspm.py``) on the ECSI ``satisfaction`` data: with the
     ECSI inner model, path scheme, unscaled, the SAT outer weights are 0.168756, 0.157705,
     0.120048, 0.135885, VAL → SAT 0.587693, R²(SAT) 0.706403 and the SAT index 68.587269
-    (METHODS.md); all weights, loadings, paths and R² agree to 1e-6.
+    (docs/methods.md#weights-pls); all weights, loadings, paths and R² agree to 1e-6.
 
     Parameters
     ----------

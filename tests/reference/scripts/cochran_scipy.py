@@ -2,10 +2,10 @@
 
     /tmp/refvenv/bin/python tests/reference/scripts/cochran_scipy.py
 
-z from scipy.stats.norm.ppf; formulas as in shared METHODS.md (Cochran 1977, section 4.4):
+z from scipy.stats.norm.ppf; formulas as in docs/methods.md#sample-size (Cochran 1977, section 4.4):
 n0 = z^2 p (1 - p) / e^2, n = n0 / (1 + (n0 - 1) / N), e = z sqrt(p (1 - p) / n) sqrt((N - n) / (N - 1)).
 The rounded textbook values (384.15 -> 385, N = 1000: 277.73 -> 278, +-3 %: 1068) come from
-METHODS.md; this script only adds the digits.
+docs/methods.md#sample-size; this script only adds the digits.
 """
 
 from __future__ import annotations
