@@ -38,6 +38,9 @@ ROOT = HERE.parent
 DATA = HERE / "data"
 XLSX = DATA / "wjx_100k.xlsx"
 CSV = DATA / "wjx_1m.csv"
+LABELS_XLSX = DATA / "wjx_labels_100k.xlsx"
+LABELS_CSV = DATA / "wjx_labels_1m.csv"
+LABELS_MODEL = HERE / "wjx_labels.yaml"  # the model that reads the two files above
 SEED = 20260907
 BLANK_SHARE = 0.03
 QUARTER = "2026Q3"
@@ -122,6 +125,29 @@ def _times(n: int, rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
     return pc.binary_join_element_wise(joined, clock, " ").to_pylist(), stamp
 
 
+def _lead_columns(n: int, rng: np.random.Generator, median_s: float = 210, longest: int = 1500) -> dict[str, Column]:
+    """The six wjx meta columns (never blank): 序号, 提交答卷时间, 所用时间 ("186秒", ~1.5 % under
+    60 s), 来源, 来源详情, 来自IP."""
+    cols: dict[str, Column] = {}
+    cols["序号"] = Column(values=list(range(1, n + 1)))
+    stamps, _ = _times(n, rng)
+    cols["提交答卷时间"] = Column(values=stamps)
+    seconds = np.clip(rng.lognormal(np.log(median_s), 0.45, size=n), 65, longest).astype(np.int64)
+    speeder = rng.random(n) < 0.015
+    seconds[speeder] = rng.integers(18, 60, size=int(speeder.sum()))
+    cols["所用时间"] = Column(seconds, [f"{s}秒" for s in range(longest + 1)])
+    probs = np.array([p for *_, p in ex.SOURCES])
+    source = rng.choice(len(ex.SOURCES), size=n, p=probs / probs.sum())
+    src_pool = sorted({s[0] for s in ex.SOURCES})
+    detail_pool = sorted({s[1] for s in ex.SOURCES})
+    cols["来源"] = Column(np.array([src_pool.index(s[0]) for s in ex.SOURCES])[source], src_pool)
+    cols["来源详情"] = Column(np.array([detail_pool.index(s[1]) for s in ex.SOURCES])[source], detail_pool)
+    ip_pool = [f"{net}.{k}({region})" for net in ("203.0.113", "198.51.100", "192.0.2") for k in range(1, 255)
+               for region in dict.fromkeys(ex.REGIONS)]
+    cols["来自IP"] = Column(rng.integers(0, len(ip_pool), size=n), ip_pool)
+    return cols
+
+
 def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
     """All 37 columns of an n-row export, in ``HEADERS`` order."""
     rng = np.random.default_rng(seed)
@@ -141,22 +167,7 @@ def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
         lat[dim.key] = mu + 0.5 * g + rng.normal(0, 0.35, size=n)
 
     # ---- meta columns (never blank)
-    cols["序号"] = Column(values=list(range(1, n + 1)))
-    stamps, _ = _times(n, rng)
-    cols["提交答卷时间"] = Column(values=stamps)
-    seconds = np.clip(rng.lognormal(np.log(210), 0.45, size=n), 65, 1500).astype(np.int64)
-    speeder = rng.random(n) < 0.015
-    seconds[speeder] = rng.integers(18, 60, size=int(speeder.sum()))
-    cols["所用时间"] = Column(seconds, [f"{s}秒" for s in range(1501)])
-    probs = np.array([p for *_, p in ex.SOURCES])
-    source = rng.choice(len(ex.SOURCES), size=n, p=probs / probs.sum())
-    src_pool = sorted({s[0] for s in ex.SOURCES})
-    detail_pool = sorted({s[1] for s in ex.SOURCES})
-    cols["来源"] = Column(np.array([src_pool.index(s[0]) for s in ex.SOURCES])[source], src_pool)
-    cols["来源详情"] = Column(np.array([detail_pool.index(s[1]) for s in ex.SOURCES])[source], detail_pool)
-    ip_pool = [f"{net}.{k}({region})" for net in ("203.0.113", "198.51.100", "192.0.2") for k in range(1, 255)
-               for region in dict.fromkeys(ex.REGIONS)]
-    cols["来自IP"] = Column(rng.integers(0, len(ip_pool), size=n), ip_pool)
+    cols.update(_lead_columns(n, rng))
 
     # ---- questions 1–4: segments and personal data
     cols[ex.H_TYPE] = Column(ctype, list(ex.CLIENT_TYPES))
@@ -253,6 +264,115 @@ def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
     return {h: cols[h] for h in HEADERS}
 
 
+# ---------------------------------------------------------------- 按选项文本: 40 label items
+
+#: Eight dimensions of five items, each a wjx matrix question "N、题干—行": (key, question
+#: number, stem, mean on 1–5, item rows with an offset from the dimension's mean).
+LABEL_DIMENSIONS = (
+    ("quality", 2, "请评价我们的服务质量", 4.05,
+     (("账务处理准确性", 0.15), ("纳税申报及时性", 0.1), ("财税处理合规性", 0.05), ("信息保密性", 0.2), ("票据处理规范性", -0.1))),
+    ("attitude", 3, "请评价服务人员的服务态度", 4.15,
+     (("服务人员礼貌", 0.2), ("解答问题耐心", 0.1), ("响应速度", -0.15), ("解决问题的能力", -0.05), ("主动提醒", -0.1))),
+    ("efficiency", 4, "请评价服务效率", 3.8,
+     (("业务办理速度", 0.0), ("工作流程顺畅", -0.05), ("资料交接便捷", 0.1), ("问题一次解决", -0.2), ("报表按时提交", 0.15))),
+    ("innovation", 5, "请评价服务创新", 3.55,
+     (("服务模式创新", 0.0), ("线上化与智能化", 0.1), ("增值服务", -0.2), ("个性化方案", -0.1), ("新政策解读", 0.15))),
+    ("communication", 6, "请评价客户沟通", 3.9,
+     (("沟通渠道多样", 0.1), ("主动沟通频率", -0.2), ("沟通清楚有效", 0.05), ("专业术语解释", 0.0), ("反馈及时", -0.05))),
+    ("relationship", 7, "请评价客户关系管理", 3.75,
+     (("定期回访与维护", -0.1), ("了解我的需求", 0.05), ("意见与投诉处理", -0.15), ("专属顾问稳定", 0.1), ("节日关怀", 0.0))),
+    ("price", 8, "请评价收费与价值", 3.6,
+     (("收费透明", 0.1), ("价格合理", -0.2), ("物有所值", -0.05), ("账单清晰", 0.15), ("续费政策", -0.1))),
+    ("expertise", 9, "请评价专业能力", 4.0,
+     (("财税政策熟悉", 0.15), ("税务筹划建议", -0.15), ("风险提示", 0.05), ("审计配合", 0.0), ("行业经验", 0.1))),
+)
+LABEL_GROUP = "1、部门"
+LABEL_DEPTS = ("记账一部", "记账二部", "记账三部", "记账四部")
+LABEL_DEPT_P = (0.30, 0.28, 0.24, 0.18)
+LABEL_DEPT_EFFECT = {"记账二部": {"efficiency": -0.25, "communication": -0.15}, "记账三部": {"price": 0.2},
+                     "记账四部": {"quality": -0.2, "expertise": -0.15}}
+#: The answer labels, index + 1 = scale point (benchmarks/wjx_labels.yaml maps them the same).
+LABEL_TEXTS = ("非常不满意", "不满意", "一般", "满意", "非常满意")
+
+
+def label_item_headers() -> list[str]:
+    """The 40 matrix headers, "2、请评价我们的服务质量—账务处理准确性" …"""
+    return [f"{number}、{stem}—{row}" for _, number, stem, _, rows in LABEL_DIMENSIONS for row, _ in rows]
+
+
+LABEL_HEADERS: list[str] = [*ex.LEAD, LABEL_GROUP, *label_item_headers()]
+
+
+def make_label_columns(n: int, seed: int = SEED) -> dict[str, Column]:
+    """The 47 columns of an n-row 按选项文本 export, in ``LABEL_HEADERS`` order: the six meta
+    columns, 1、部门 (four departments) and 40 five-point items over eight dimensions, every
+    answer a label (非常满意 … 非常不满意). 3 % of the question cells (部门 and the items) are
+    blank; ~1.5 % speeders (< 60 s, from the meta columns) and ~1 % straight-liners (非常满意
+    throughout)."""
+    rng = np.random.default_rng(seed + 2)
+    cols = _lead_columns(n, rng, median_s=330, longest=2400)  # 40 items take longer than the 37-column survey
+    dept = rng.choice(len(LABEL_DEPTS), size=n, p=LABEL_DEPT_P)
+    cols[LABEL_GROUP] = Column(dept, list(LABEL_DEPTS))
+    g = rng.normal(size=n)
+    straight = rng.random(n) < 0.01
+    for key, number, stem, mean, rows in LABEL_DIMENSIONS:
+        shift = np.array([LABEL_DEPT_EFFECT.get(d, {}).get(key, 0.0) for d in LABEL_DEPTS])[dept]
+        lat = mean + shift + 0.5 * g + rng.normal(0, 0.35, size=n)
+        for row, off in rows:
+            codes = _points(lat + off + rng.normal(0, 0.5, size=n), 1, 5) - 1
+            codes[straight] = len(LABEL_TEXTS) - 1
+            cols[f"{number}、{stem}—{row}"] = Column(codes, list(LABEL_TEXTS))
+    for h in LABEL_HEADERS[len(ex.LEAD):]:
+        col = cols[h]
+        col.codes = np.where(rng.random(n) < BLANK_SHARE, -1, col.codes)
+    return {h: cols[h] for h in LABEL_HEADERS}
+
+
+def _save_xlsx(path: Path, headers: list[str], cols: dict[str, Column]) -> None:
+    """openpyxl write-only, one sheet "Sheet1", pinned timestamps (as make_examples.write_xlsx)."""
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    data = [c.as_python() for c in cols.values()]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet1")
+    ws.append(headers)
+    for row in zip(*data, strict=True):
+        ws.append(row)
+    del data
+    buf = io.BytesIO()
+    wb.save(buf)
+    stamp = datetime(2026, 9, 30, 9, 0, 0)
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            raw = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                raw = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + iso.encode(), raw)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6]), raw, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _save_csv(path: Path, cols: dict[str, Column]) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.table({h: c.as_arrow() for h, c in cols.items()})
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def write_labels_xlsx(path: Path, n: int, seed: int = SEED) -> None:
+    """The 按选项文本 export as a workbook (openpyxl write-only; 序号 as numbers, the rest text)."""
+    _save_xlsx(path, LABEL_HEADERS, make_label_columns(n, seed))
+
+
+def write_labels_csv(path: Path, n: int, seed: int = SEED) -> None:
+    """The 按选项文本 export as UTF-8 CSV, written by pyarrow (blank cells are empty fields)."""
+    _save_csv(path, make_label_columns(n, seed))
+
+
 def write_xlsx(path: Path, n: int, seed: int = SEED) -> None:
     """openpyxl write-only, through make_examples.write_xlsx (pinned timestamps: same bytes every run)."""
     cols = make_columns(n, seed)
@@ -274,14 +394,16 @@ def write_csv(path: Path, n: int, seed: int = SEED) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="Write seeded wjx-style exports for the benchmarks.")
-    ap.add_argument("--only", choices=("xlsx", "csv"), help="write one of the two files")
-    ap.add_argument("--xlsx-rows", type=int, default=100_000)
-    ap.add_argument("--csv-rows", type=int, default=1_000_000)
+    ap.add_argument("--only", choices=("xlsx", "csv", "labels-xlsx", "labels-csv"), help="write one of the four files")
+    ap.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of both workbooks")
+    ap.add_argument("--csv-rows", type=int, default=1_000_000, help="rows of both CSV files")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--force", action="store_true", help="rewrite files that exist")
     args = ap.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
-    jobs = [("xlsx", XLSX, args.xlsx_rows, write_xlsx), ("csv", CSV, args.csv_rows, write_csv)]
+    jobs = [("xlsx", XLSX, args.xlsx_rows, write_xlsx), ("csv", CSV, args.csv_rows, write_csv),
+            ("labels-xlsx", LABELS_XLSX, args.xlsx_rows, write_labels_xlsx),
+            ("labels-csv", LABELS_CSV, args.csv_rows, write_labels_csv)]
     for kind, path, n, write in jobs:
         if args.only and args.only != kind:
             continue
