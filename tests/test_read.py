@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import math
-import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -540,49 +538,12 @@ def test_question_number_and_stem(header, number, stem):
     assert question_stem(header) == stem
 
 
-# ---------------------------------------------------------------- the sheet scan in pieces
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cells=st.lists(st.tuples(st.sampled_from(["A", "Z", "AZ", "BA", "ZZ", "AAA", "XFD"]), st.integers(1, 2_000_000),
-                                st.sampled_from(["5", "1.25", "0.1234567891", "1e-05", " 3.00000000001"]),
-                                st.text(alphabet=st.sampled_from(list("x <>r=\"5.")), max_size=12)),
-                      max_size=30),
-       piece=st.integers(40, 200))  # (longer than any run of the markup without a "<")
-def test_search_in_pieces_finds_what_one_search_finds(monkeypatch, cells, piece):
-    from csi.survey import scan as reader
-
-    monkeypatch.setattr(reader, "_SEARCH_PIECE", piece)
-    xml = "".join(f'<row r="{row}"><c r="{col}{row}" t="n"><v>{v}</v></c><c r="B{row}" t="inlineStr"><is><t>{t}</t></is></c></row>'
-                  for col, row, v, t in cells).encode()
-    number = re.compile(rb"<v>\s*[-+]?[0-9]*(?:\.[0-9]{10}|(?:\.[0-9]*)?[eE])")
-    for pattern in (reader._extent_pattern(52, 9999)[0], reader._extent_pattern(0, 0)[0], number):
-        start, whole, pieces = 0, [], []
-        while (m := pattern.search(xml, start)):
-            whole.append(m.span())
-            start = m.end()
-        start = 0
-        while (m := reader._search(pattern, xml, start, len(xml))):
-            pieces.append(m.span())
-            start = m.end()
-        assert pieces == whole
+# ---------------------------------------------------------------- the sheet scan
 
 
 def test_the_sheet_scan_leaves_the_switch_interval_alone(tmp_path):
-    from csi.survey import scan as reader
-
     before = sys.getswitchinterval()
     path = xlsx(tmp_path / "s.xlsx", [["a", "b"], *[[i, "x"] for i in range(50)]])
-    with zipfile.ZipFile(path) as archive:
-        pieces = reader._inflated(archive, "xl/worksheets/sheet1.xml", 64)
-        next(pieces)
-        assert sys.getswitchinterval() == before
-        inner = reader._inflated(archive, "xl/worksheets/sheet1.xml", 64)
-        next(inner)
-        pieces.close()
-        assert sys.getswitchinterval() == before
-        inner.close()
-    assert sys.getswitchinterval() == before
     assert read_survey(path).frame.shape == (50, 2)
     assert sys.getswitchinterval() == before
 
