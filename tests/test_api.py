@@ -83,9 +83,14 @@ def test_compare_cli_and_library_give_the_same_json():
 
 
 def test_weights_cli_and_library_give_the_same_json():
-    cli = cli_json("weights", Q3, "--method", "fixed", "--method", "entropy", "--top", "2")
-    lib = library_json(f"kind = 'weights'\ndoc = weights_file({Q3!r}, None, ['fixed', 'entropy'], top=2, allow_negative=True)")
+    cli = cli_json("weights", Q3, "--method", "fixed", "--method", "entropy", "--method", "pls", "--top", "2", "--allow-negative")
+    lib = library_json(f"kind = 'weights'\ndoc = weights_file({Q3!r}, None, ['fixed', 'entropy', 'pls'], top=2, allow_negative=True)")
     same_document(cli, lib)
+    assert cli["methods"][2]["error"] is None and cli["methods"][2]["warnings"]  # PLS ran, a negative weight clipped
+    cli = cli_json("weights", Q3, "--method", "fixed", "--method", "pls", "--top", "2")  # both default to refusing it
+    lib = library_json(f"kind = 'weights'\ndoc = weights_file({Q3!r}, None, ['fixed', 'pls'], top=2)")
+    same_document(cli, lib)
+    assert "negative" in cli["methods"][1]["error"]
 
 
 def _openblas_threads() -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -53,7 +54,7 @@ def test_outputs_by_suffix_are_written_and_whole(tmp_path):
     r = run("score", Q3, "-B", "50", "-q", *sum((["-o", str(p)] for p in out), []))
     assert r.exit_code == 0 and r.stdout == ""
     assert json.loads(out[0].read_text())["schema"] == "csi.result/1"
-    assert out[1].read_text().splitlines()[0].startswith("id,name,parent,kind")
+    assert out[1].read_text(encoding="utf-8-sig").splitlines()[0].startswith("id,name,parent,kind")
     assert out[2].read_text().startswith("# 代理记账服务客户满意度指数")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.json", "r.md"]  # no temporary files left
 
@@ -127,11 +128,43 @@ def test_init_writes_a_model_that_loads_and_refuses_to_overwrite(tmp_path):
     assert r.exit_code == 2 and "--force" in r.stderr
 
 
+def test_init_creates_a_new_folder_as_its_help_example_does(tmp_path):
+    new = tmp_path / "my-survey" / "2026"
+    r = run("init", str(new))
+    assert r.exit_code == 0, r.stderr
+    assert (new / "indicators.yaml").read_bytes().startswith(b"#") and run("validate", "--model", str(new / "indicators.yaml")).exit_code == 0
+    (new / "indicators.yaml").write_text("name: mine\n", encoding="utf-8")
+    r = run("init", str(new))
+    assert r.exit_code == 2 and "--force" in r.stderr and (new / "indicators.yaml").read_text(encoding="utf-8") == "name: mine\n"
+    assert run("init", str(new), "--force").exit_code == 0 and (new / "indicators.yaml").read_text(encoding="utf-8") != "name: mine\n"
+    r = run("init", str(new / "indicators.yaml"))
+    assert r.exit_code == 2 and "is a file, not a folder" in r.stderr
+
+
+def test_validate_counts_in_the_singular_and_the_plural():
+    r = run("validate", "--model", str(EXAMPLES / "english" / "model.yaml"))
+    assert r.exit_code == 0 and "— 3 groups, 8 indicators, 1 outcome item, NPS" in r.stdout
+    assert "22 indicators, 3 outcome items, NPS" in run("validate").stdout
+
+
+@pytest.mark.parametrize(("command", "heading"), [
+    (["score", str(EXAMPLES / "english" / "survey.csv"), "--model", str(EXAMPLES / "english" / "model.yaml"), "-B", "0"], "样本"),
+    (["compare", Q2, Q3, "-B", "0"], "样本"),
+    (["weights", Q3, "--method", "fixed"], "方法"),
+], ids=["score", "compare", "weights"])
+def test_lang_is_taken_in_any_case(command, heading):
+    zh, en = run(*command, "--lang", "ZH"), run(*command, "--lang", "En")
+    assert zh.exit_code == en.exit_code == 0, zh.stderr + en.stderr
+    assert heading in zh.stdout and heading not in en.stdout
+    r = run(*command, "--lang", "fr")
+    assert r.exit_code == 2 and "use zh or en" in r.stderr
+
+
 def test_exclusions_file_has_rows_and_reasons_but_no_personal_data(tmp_path):
     path = tmp_path / "ex.csv"
     r = run("score", Q3, "-B", "0", "-q", "--exclusions", str(path))
     assert r.exit_code == 0
-    lines = path.read_text().splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "row,reason,status"
     assert "409,duplicate,excluded" in lines and "19,speeder,excluded" in lines
     assert "1990000" not in path.read_text()
@@ -163,3 +196,78 @@ def test_the_console_script_exits_with_the_command_s_status_and_all_its_output(t
     missing = subprocess.run([sys.executable, "-m", "csi", "score", str(tmp_path / "none.xlsx")], capture_output=True,
                              text=True, env=env, cwd=tmp_path, timeout=120)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_csv_files_start_with_a_byte_order_mark_and_stdout_does_not(tmp_path):
+    """Excel on a Chinese Windows reads a CSV without a byte-order mark as GBK and garbles its
+    Chinese; on a pipe the mark would land in the first field of cut or awk, so stdout has none."""
+    import codecs
+    import csv
+
+    import pandas as pd
+
+    report, excluded, compared = tmp_path / "q3.csv", tmp_path / "excluded.csv", tmp_path / "c.csv"
+    assert run("score", Q3, "-B", "0", "-q", "-o", str(report), "--exclusions", str(excluded)).exit_code == 0
+    assert run("compare", Q2, Q3, "-B", "0", "-q", "-o", str(compared)).exit_code == 0
+    for path in (report, excluded, compared):
+        raw = path.read_bytes()
+        assert raw.startswith(codecs.BOM_UTF8) and not raw[3:].startswith(codecs.BOM_UTF8), path.name
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        assert list(frame.columns) == rows[0] and frame.to_numpy().tolist() == rows[1:], path.name
+    with report.open(encoding="utf-8-sig", newline="") as f:
+        names = {row["id"]: row["name"] for row in csv.DictReader(f)}
+    assert names["overall"] == "代理记账服务客户满意度指数" and names["accuracy"] == "账务处理准确性"
+    printed = run("score", Q3, "-B", "0", "--format", "csv").stdout
+    assert printed.startswith("id,name,parent,") and printed == report.read_bytes()[3:].decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [("score", Q3, "-B", "0"), ("score", Q3, "-B", "0", "-f", "csv"),
+                                  ("compare", Q2, Q3, "-B", "0"), ("weights", Q3, "--method", "fixed")],
+                         ids=["table", "csv", "compare", "weights"])
+@pytest.mark.parametrize("reads", [0, 1], ids=["closed", "one line"])
+def test_a_reader_that_goes_away_ends_the_command_quietly(args, reads):
+    """`csi score FILE | head -1`: exit 0 and nothing on stderr, like cat or grep; through the
+    console script (`python -m csi`), whose stdout is a real pipe."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-m", "csi", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    for _ in range(reads):
+        assert proc.stdout.readline()
+    proc.stdout.close()  # the reader is gone: the command's next write meets a broken pipe
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and stderr == b""
+
+
+def test_a_broken_pipe_in_a_shell_pipeline_exits_0():
+    import shlex
+    import subprocess
+    import sys
+
+    command = f"{shlex.quote(sys.executable)} -m csi score {shlex.quote(Q3)} -B 0 | head -1; exit ${{PIPESTATUS[0]}}"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "" and len(done.stdout.splitlines()) == 1
+
+
+def test_the_markdown_digests_put_each_headline_on_its_own_line():
+    """Index, outcome index and NPS (score), the overall change and the trend (compare) are
+    separate paragraphs: consecutive lines would render as one."""
+    from markdown_it import MarkdownIt
+    from test_html import golden_result
+
+    from csi.compare import compare_results
+    from csi.report import compare_report, tables
+
+    html = MarkdownIt().render(tables.to_markdown(golden_result()))
+    interval = r"\d+\.\d \[\d+\.\d, \d+\.\d\]"
+    for headline in (r"<strong>总体 CSI: 75\.6</strong> \[\d+\.\d, \d+\.\d\]", f"结果指数（直接满意度）: {interval}",
+                     f"净推荐值 NPS: {interval}"):
+        assert re.search(f"<p>{headline}</p>", html), headline
+    three = compare_results([golden_result("Q2"), golden_result(), golden_result()], ["Q1", "Q2", "Q3"])
+    html = MarkdownIt().render(compare_report.to_markdown(three, "en"))
+    overall = re.search(r"<p><strong>Overall CSI: [^<]*</strong>[^<]*</p>", html)
+    assert overall and "Trend" not in overall.group(0) and re.search(r"<p>Trend: [^<]*</p>", html)

@@ -458,7 +458,7 @@ def test_table_csv_md_and_outputs(app, in_root, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "Period comparison" in r.stdout and "significantly down" in r.stdout and r.stderr == ""
     assert json.loads((out / "c.json").read_text(encoding="utf-8"))["schema"] == "csi.comparison/1"
-    assert (out / "c.csv").read_text(encoding="utf-8").startswith("by,value,id,name,parent,kind,score_accounting_2026Q2,")
+    assert (out / "c.csv").read_text(encoding="utf-8-sig").startswith("by,value,id,name,parent,kind,score_accounting_2026Q2,")
     assert (out / "c.md").read_text(encoding="utf-8").startswith("# 代理记账服务客户满意度指数 — Period comparison")
     r = run(app, Q2, Q3, *FAST, "-f", "csv")
     assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith(",,overall,代理记账服务客户满意度指数,,index,")

@@ -254,3 +254,38 @@ def test_three_periods_with_a_benchmark_in_both_formats():
     assert "行业平均" in text and "趋势 (分/期)" in text and f"{c.overall.trend.slope:+.2f}" in text
     assert page.count('<svg class="chart trend"') == 1 + sum(1 for n in c.nodes if n.parent is None)
     assert_inert(page)
+
+
+def test_p_values_read_the_same_in_every_format(wb, result):
+    """One formatter, csi.report.tables.fmt_p: three decimals, "<0.001" below that, in the terminal,
+    Markdown, HTML and the workbook (whose cells keep the number); JSON keeps full precision."""
+    import html
+    import json
+
+    from rich.console import Console
+
+    from csi.report.html import to_html
+    from csi.report.terminal import render_result
+
+    tests = [g.vs_rest for g in result.segments[0].groups if g.vs_rest]
+    assert {t["p_adj"] < 0.001 for t in tests} == {True, False}  # both kinds in the example
+    console = Console(width=160, record=True, color_system=None, force_terminal=False, highlight=False)
+    render_result(result, console)
+    shown = {"terminal": console.export_text(), "markdown": tables.to_markdown(result),
+             "html": html.unescape(re.sub(r"<[^>]+>", "", to_html(result)))}
+    for t in tests:
+        cell = tables.fmt_vs_rest(t)  # "-5.5 (<0.001)", "+0.2 (0.904)"
+        assert cell.endswith("(<0.001)") if t["p_adj"] < 0.001 else re.fullmatch(r"[+-]\d+\.\d \(\d\.\d{3}\)", cell)
+        for fmt, text in shown.items():
+            assert cell in text, fmt
+    assert "(0.000)" not in shown["markdown"]
+    p_cells = [r[6] for r in wb["Segments"].iter_rows(min_col=1, max_col=7) if isinstance(r[6].value, float)]
+    assert p_cells and all(c.number_format == '[<0.001]"<0.001";0.000' for c in p_cells)
+    in_json = json.loads(tables.to_json(result))["segments"][0]["groups"]
+    assert [g["vs_rest"]["p_adj"] for g in in_json if g.get("vs_rest")] == [t["p_adj"] for t in tests]  # unrounded
+
+
+def test_the_compare_workbook_shows_small_p_values_as_the_reports_do():
+    wb = workbook(comparison_to_xlsx(golden_comparison()))
+    formats = {c.number_format for row in wb["Scores"].iter_rows() for c in row if c.number_format.endswith("0.000")}
+    assert formats == {'[<0.001]"<0.001";0.000'}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -104,7 +105,7 @@ def test_negative_pls_weight_fails_clearly_unless_allowed():
 
 
 def test_weights_command_side_by_side():
-    r = runner.invoke(app, ["weights", Q3, "--format", "json"])
+    r = runner.invoke(app, ["weights", Q3, "--format", "json", "--allow-negative"])
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     runs = {m["method"]: m for m in doc["methods"]}
@@ -113,6 +114,35 @@ def test_weights_command_side_by_side():
     assert runs["model"]["details"]["efficiency"]["cr"] == pytest.approx(0.0079334, abs=1e-6)
     for m in runs.values():
         assert m["error"] is None and sum(m["weights"]["overall"]) == pytest.approx(1)
+    assert [m for m, run in runs.items() if run["warnings"]] == ["pls"] and "clipped to 0" in runs["pls"]["warnings"][0]
     assert doc["sensitivity"].startswith("Top-3 weak points across 7 methods")
-    r = runner.invoke(app, ["weights", Q3])
-    assert r.exit_code == 0 and "Top-3 weak points" in r.stdout
+    r = runner.invoke(app, ["weights", Q3, "--allow-negative", "--lang", "en"], env={"COLUMNS": "300"})
+    assert r.exit_code == 0 and doc["sensitivity"] in r.stdout  # the table's sentence is the JSON's, word for word
+    assert f"! pls: {runs['pls']['warnings'][0]}" in r.stdout
+
+
+def test_weights_refuses_a_negative_weight_as_score_does_unless_allowed():
+    """--allow-negative is off by default, as in csi score: PLS's negative path coefficient on this
+    export is not run, with the message score stops with; the other methods still are."""
+    score = runner.invoke(app, ["score", Q3, "--method", "pls", "-B", "0", "-q"])
+    r = runner.invoke(app, ["weights", Q3, "--method", "fixed", "--method", "pls", "--format", "json"])
+    assert score.exit_code == 2 and r.exit_code == 0, r.stderr
+    runs = {m["method"]: m for m in json.loads(r.stdout)["methods"]}
+    assert runs["fixed"]["error"] is None and runs["pls"]["weights"] == {} and runs["pls"]["warnings"] == []
+    assert "negative" in runs["pls"]["error"] and "--allow-negative" in runs["pls"]["error"]
+    assert runs["pls"]["error"] in score.stderr
+    table = runner.invoke(app, ["weights", Q3, "--method", "fixed", "--method", "pls", "--lang", "en"], env={"COLUMNS": "400"})
+    assert table.exit_code == 0 and f"not run: {runs['pls']['error']}" in table.stdout
+
+
+def test_weights_table_speaks_the_model_s_language():
+    zh = runner.invoke(app, ["weights", Q3, "--method", "model", "--method", "entropy"], env={"COLUMNS": "300"})
+    assert zh.exit_code == 0, zh.stderr
+    for heading in ("各赋权方法下的指数与薄弱环节", "前 3 个薄弱环节", "AHP 一致性：CR 0.008（λmax 3.009，Saaty 1980 RI）",
+                    "2 种方法的前 3 个薄弱环节："):
+        assert heading in zh.stdout
+    assert re.search(r"^方法 +│ +fixed │ +entropy$", zh.stdout, re.M)
+    assert not re.search("Index|weak points|method|AHP consistency", zh.stdout)
+    en = runner.invoke(app, ["weights", Q3, "--method", "model", "--method", "entropy", "--lang", "en"], env={"COLUMNS": "300"})
+    assert "Index and top weak points by method" in en.stdout and "AHP consistency: CR 0.008" in en.stdout
+    assert not re.search("[方法薄弱]", en.stdout)

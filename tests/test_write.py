@@ -179,7 +179,7 @@ def test_output_folders_are_made_only_with_mkdir(survey: tuple[Path, Path]) -> N
     assert files_in(data.parent) == ["answers.csv", "model.yaml"]
     r = runner.invoke(app, [*base, "-o", str(report), "--exclusions", str(excluded), "--mkdir"])
     assert r.exit_code == 0, r.stderr
-    assert report.is_file() and excluded.read_text().startswith("row,reason,status")
+    assert report.is_file() and excluded.read_text(encoding="utf-8-sig").startswith("row,reason,status")
 
 
 def test_an_output_that_is_a_folder_is_refused(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from csi import __version__
+from csi.cli.common import quiet_on_broken_pipe
 from csi.cli.compare import compare
 from csi.cli.field import sample_size, template
 from csi.cli.score import score
@@ -50,13 +51,9 @@ def _root(
     """Customer Satisfaction Index from survey exports."""
 
 
-app.command()(score)
-app.command()(compare)
-app.command()(validate)
-app.command()(weights)
-app.command()(init)
-app.command()(template)
-app.command("sample-size")(sample_size)
+for _command in (score, compare, validate, weights, init, template):
+    app.command()(quiet_on_broken_pipe(_command))
+app.command("sample-size")(quiet_on_broken_pipe(sample_size))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

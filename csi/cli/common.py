@@ -7,11 +7,14 @@ invalid input or model), with the message on stderr and no traceback unless ``--
 
 from __future__ import annotations
 
+import errno
+import functools
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec
 
 import typer
 
@@ -19,11 +22,16 @@ from csi.report.formats import stdout_formats, suffix_list
 from csi.survey.presets import PRESETS
 from csi.weighting.registry import OPTIONS, method_list
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
     "AllowNegativeOpt", "PolicyOpt", "LangOpt", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
-    "plan", "write", "output_help",
+    "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console",
 ]
+
+_P = ParamSpec("_P")
 
 
 def output_help(kind: str) -> str:
@@ -42,7 +50,6 @@ MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output f
 MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {method_list()}.", show_default=False)]
 AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {method_list(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Report language: zh or en (default: the model's).", show_default=False)]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -63,9 +70,64 @@ def errors(debug: bool) -> Iterator[None]:
         fail(e.message)
 
 
-def check_lang(lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
+def quiet_on_broken_pipe(command: Callable[_P, None]) -> Callable[_P, None]:
+    """A command that ends with exit 0 and no traceback when its reader goes away
+    (``csi score FILE | head -1``), as ``cat`` or ``grep`` do.
+
+    Typer turns an EPIPE into exit 1; the command catches it first. What is still buffered
+    for stdout can never be delivered, so stdout is pointed at the null device: the flush at
+    exit then has nowhere to fail (the idiom of the Python docs, "Note on SIGPIPE").
+    """
+
+    @functools.wraps(command)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except BrokenPipeError:
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):  # (stdout is not a file descriptor: nothing will flush it to a pipe)
+                pass
+            raise typer.Exit(0) from None
+
+    return run
+
+
+def stdout_console(**options: object) -> Console:
+    """A rich console on stdout that leaves a broken pipe to :func:`quiet_on_broken_pipe`
+    (rich's own handler ends the process with exit 1)."""
+    return _pipe_console()(**options)
+
+
+@functools.cache
+def _pipe_console() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return PipeConsole
+
+
+def check_lang(lang: str | None) -> str | None:
+    """``--lang`` in any case, as ``zh`` or ``en`` (the callback of :data:`LangOpt`).
+
+    >>> check_lang("EN"), check_lang("Zh"), check_lang(None)
+    ('en', 'zh', None)
+    """
+    if lang is None:
+        return None
+    if lang.lower() not in ("zh", "en"):
         raise typer.BadParameter("use zh or en", param_hint="--lang")
+    return lang.lower()
+
+
+LangOpt = Annotated[str | None, typer.Option("--lang", callback=check_lang, help="Report language: zh or en (default: the model's).",
+                                             show_default=False)]
 
 
 def check_format(fmt: str, kind: str) -> None:

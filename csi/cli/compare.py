@@ -20,12 +20,12 @@ from csi.cli.common import (
     PresetOpt,
     SheetOpt,
     check_format,
-    check_lang,
     check_policy,
     errors,
     output_help,
     plan,
     sheet_arg,
+    stdout_console,
     write,
 )
 
@@ -87,7 +87,6 @@ def compare(
     if len(inputs) < 2:
         raise typer.BadParameter("give at least two periods, oldest first", param_hint="FILE...")
     check_format(fmt, "comparison")
-    check_lang(lang)
     check_policy(policy)
     if fail_on_drop_any and fail_on_drop is None:
         raise typer.BadParameter("needs --fail-on-drop POINTS", param_hint="--fail-on-drop-any")
@@ -107,11 +106,9 @@ def compare(
         show = not quiet or bool(comparison.alerts)
         write(planned, "comparison", comparison, lang, stdout=fmt if show and fmt != "table" else None)
         if show and fmt == "table":
-            from rich.console import Console
-
             from csi.report.compare_report import render_comparison
 
-            render_comparison(comparison, Console(highlight=False), lang)
+            render_comparison(comparison, stdout_console(highlight=False), lang)
     check = comparison.check
     if check is not None and check.failed:
         what = ", ".join(check.nodes)

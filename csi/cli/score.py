@@ -22,11 +22,11 @@ from csi.cli.common import (
     QuietOpt,
     SheetOpt,
     check_format,
-    check_lang,
     check_policy,
     errors,
     plan,
     sheet_arg,
+    stdout_console,
     write,
 )
 from csi.survey.read import SUPPORTED_SUFFIXES
@@ -68,7 +68,6 @@ def score(
     Example: csi score examples/accounting_2026Q3.xlsx --by 部门 -o q3.json -o q3.md
     """
     check_format(fmt, "result")
-    check_lang(lang)
     check_policy(policy)
     with errors(debug):
         from csi.api import ReadOptions, ScoreOptions, model_for_run, score_export
@@ -90,13 +89,11 @@ def score(
             from csi.report.tables import exclusions_csv
             from csi.report.write import atomic_write
 
-            atomic_write(exclusions, exclusions_csv(scored.responses.quality))
+            atomic_write(exclusions, exclusions_csv(scored.responses.quality), bom=True)  # a CSV for Excel, as -o x.csv
         if fmt == "table" and not quiet:
-            from rich.console import Console
-
             from csi.report.terminal import render_result
 
-            render_result(result, Console(highlight=False), lang)
+            render_result(result, stdout_console(highlight=False), lang)
     if fail_under is not None and not result.overall.score >= fail_under:
         sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
         raise typer.Exit(1)

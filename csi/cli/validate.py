@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from csi.cli.common import DebugOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, sheet_arg
+from csi.cli.common import DebugOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, sheet_arg, stdout_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,11 +28,9 @@ def validate(
 
     Example: csi validate examples/accounting_2026Q3.xlsx
     """
-    from rich.console import Console
-
     from csi.errors import ModelError
 
-    out = Console(highlight=False, soft_wrap=True)
+    out = stdout_console(highlight=False, soft_wrap=True)
     problems = 0
     with errors(debug):
         from csi.model import resolve_model
@@ -53,8 +51,9 @@ def validate(
 
 
 def _describe_model(m: Model, out: Console) -> None:
-    out.print(f"✓ model {m.path}: {m.name} — {len(m.groups) - 1} groups, {len(m.items)} indicators"
-              + (f", {len(m.outcome.items)} outcome items" if m.outcome else "") + (", NPS" if m.nps else ""), markup=False)
+    out.print(f"✓ model {m.path}: {m.name} — {_count(len(m.groups) - 1, 'group')}, {_count(len(m.items), 'indicator')}"
+              + (f", {_count(len(m.outcome.items), 'outcome item')}" if m.outcome else "") + (", NPS" if m.nps else ""),
+              markup=False)
     for g in m.groups:
         if g.method == "ahp":
             from csi.weighting.ahp import ahp_weights
@@ -63,6 +62,15 @@ def _describe_model(m: Model, out: Console) -> None:
             r = ahp_weights(g.ahp)
             out.print(f"  AHP {g.id}: CR {r.cr:.3f} (λmax {r.lambda_max:.3f}, RI {r.ri:.2f} Saaty 1980), weights "
                       + ", ".join(f"{c.id} {w:.3f}" for c, w in zip(g.children, r.weights, strict=True)), markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, singular for one.
+
+    >>> _count(1, "outcome item"), _count(3, "outcome item"), _count(0, "group")
+    ('1 outcome item', '3 outcome items', '0 groups')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | None, out: Console) -> int:
@@ -126,9 +134,14 @@ def init(
     from csi.report.write import atomic_write
 
     target = directory / "indicators.yaml"
-    if not directory.is_dir():
-        fail(f"{directory}: no such folder; create it first")
+    if directory.exists() and not directory.is_dir():
+        fail(f"{directory} is a file, not a folder")
     if target.exists() and not force:
         fail(f"{target} already exists; pass --force to replace it")
-    atomic_write(target, default_model_path().read_bytes())
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"{directory}: cannot create the folder: {e.strerror or e}")
+    with errors(False):
+        atomic_write(target, default_model_path().read_bytes())
     typer.echo(f"wrote {target}; edit it, then: csi validate YOUR_EXPORT.xlsx --model {target}")

@@ -7,7 +7,22 @@ from typing import Annotated
 
 import typer
 
-from csi.cli.common import DebugOpt, MkdirOpt, ModelOpt, PresetOpt, SheetOpt, check_format, check_policy, errors, plan, sheet_arg, write
+from csi.cli.common import (
+    AllowNegativeOpt,
+    DebugOpt,
+    LangOpt,
+    MkdirOpt,
+    ModelOpt,
+    PresetOpt,
+    SheetOpt,
+    check_format,
+    check_policy,
+    errors,
+    plan,
+    sheet_arg,
+    stdout_console,
+    write,
+)
 from csi.weighting.registry import METHODS
 
 __all__ = ["weights"]
@@ -20,10 +35,11 @@ def weights(
     preset: PresetOpt = None,
     method: Annotated[list[str] | None, typer.Option("--method", help=f"Methods to compare (repeatable): model (the file as written), {', '.join(METHODS)}, or all.", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many weak points to compare across methods.")] = 3,
-    allow_negative: Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 instead of failing.")] = True,
+    allow_negative: AllowNegativeOpt = False,
     policy: Annotated[str, typer.Option("--policy", help="Missing answers for data-driven methods: listwise or mean.")] = "listwise",
     fmt: Annotated[str, typer.Option("--format", "-f", help="Format for stdout: table or json.")] = "table",
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the comparison as JSON (.json). Repeatable.", show_default=False)] = None,
+    lang: LangOpt = None,
     mkdir: MkdirOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -50,39 +66,8 @@ def weights(
                               read=ReadOptions(sheet=sheet_arg(sheet), preset=preset))
         write(planned, "weights", result, None, stdout=fmt if fmt != "table" else None)
         if fmt == "table":
-            _render(result, m)
+            from csi.report.tables import lang_of_name
+            from csi.report.terminal import render_weights
 
-
-def _render(result, model) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
-    from rich.table import Table
-
-    out = Console(highlight=False, soft_wrap=True)
-    runs = list(result.runs)
-    for gid, gname, kids in result.groups:
-        t = Table(title=f"{gname} ({gid})", title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-        t.add_column("")
-        for r in runs:
-            t.add_column(r.method, justify="right")
-        for i, (_cid, cname) in enumerate(kids):
-            t.add_row(cname, *("–" if r.error or gid not in r.weights else f"{r.weights[gid][i]:.3f}" for r in runs))
-        t.add_row("[dim]method[/]", *("" if r.error else r.methods.get(gid, "") for r in runs))
-        out.print(t)
-        for r in runs:
-            cr = r.details.get(gid, {}).get("cr")
-            if r.method == "model" and cr is not None:
-                out.print(f"  AHP consistency: CR {cr:.3f} (λmax {r.details[gid]['lambda_max']:.3f}, Saaty 1980 RI)", markup=False)
-        out.print()
-    names = {i.id: i.name for i in model.items}
-    t = Table(title="Index and top weak points by method", title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-    t.add_column("method")
-    t.add_column("CSI", justify="right")
-    t.add_column(f"top {result.top_k} weak points")
-    for r in runs:
-        if r.error:
-            t.add_row(r.method, "–", f"not applicable: {r.error}")
-        else:
-            t.add_row(r.method, f"{r.overall:.1f}", ", ".join(names.get(i, i) for i in r.top))
-    out.print(t)
-    out.print()
-    out.print(result.sensitivity, markup=False)
+            render_weights(result, stdout_console(highlight=False, soft_wrap=True), lang or lang_of_name(m.name),
+                           {i.id: i.name for i in m.items})

@@ -19,9 +19,9 @@ from rich.table import Table
 from rich.text import Text
 
 from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
-from csi.report.tables import escape_cell, fmt, text
+from csi.report.tables import escape_cell, fmt, fmt_p, text
 
-__all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "fmt_p", "verdict_text"]
+__all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text"]
 
 _TEXT = {
     "title": ("期间比较", "Period comparison"),
@@ -92,17 +92,6 @@ def fmt_delta(x: float | None, digits: int = 1) -> str:
     if x is None or math.isnan(x):
         return "–"
     return f"{x:+.{digits}f}"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value with three decimals, ``<0.001`` below that.
-
-    >>> fmt_p(0.04551), fmt_p(0.00002), fmt_p(float("nan"))
-    ('0.046', '<0.001', '–')
-    """
-    if p is None or math.isnan(p):
-        return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def sparkline(values: Sequence[float], min_span: float = 10.0) -> str:
@@ -279,10 +268,11 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
         lines.append(f"- **{_md(p.label)}**: `{_md(p.source)}` · {text('n', lang)} {p.n}")
     lines.append("")
     path = " → ".join(_score(o, i) for i in range(len(labels)))
+    # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
     lines.append(f"**{text('overall', lang)}: {path}** ({_arrow(o)} {fmt_delta(o.delta)}, {_t('p_adj', lang)} {fmt_p(o.p_adj)}, "
                  f"{verdict_text(o.verdict, lang)})")
     if o.trend is not None:
-        lines.append(f"{_t('trend', lang)}: {_trend_cell(o)} {_t('per_period', lang)}")
+        lines += ["", f"{_t('trend', lang)}: {_trend_cell(o)} {_t('per_period', lang)}"]
     if comparison.check is not None and comparison.check.failed:
         lines += ["", f"**{_md(_check_text(comparison, lang))}**"]
     if comparison.alerts:

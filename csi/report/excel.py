@@ -51,7 +51,9 @@ SCORE_SHEETS = ("Summary", "Scores", "Weak points", "Segments", "Data quality")
 COMPARISON_SHEETS = ("Summary", "Scores", "Trend", "Weak points", "Segments")
 
 ACCENT = "23466F"
-F_SCORE, F_PCT, F_PCT0, F_LOSS, F_P, F_INT, F_W = "0.0", "0.0%", "0%", "0.00", "0.000", "0", "0.0000"
+F_SCORE, F_PCT, F_PCT0, F_LOSS, F_INT, F_W = "0.0", "0.0%", "0%", "0.00", "0", "0.0000"
+#: p-values stay numbers and read as every report shows them (csi.report.tables.fmt_p): 0.046, <0.001.
+F_P = '[<0.001]"<0.001";0.000'
 
 
 class _Sheet:

@@ -40,13 +40,17 @@ class Format:
     #: Can be printed on stdout with ``--format``.
     stdout: bool = True
     takes_lang: bool = True
+    #: A file of this format starts with a UTF-8 byte-order mark. Excel opens a CSV without one
+    #: in the system's code page (GBK on a Chinese Windows) and garbles its Chinese; stdout gets
+    #: no mark, which would land in the first field of ``cut``, ``awk`` or a script's parser.
+    bom: bool = False
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("json", (".json",), {"result": "csi.report.tables:to_json", "comparison": "csi.report.compare_report:to_json",
                                 "weights": "csi.report.tables:weights_json"}, takes_lang=False),
     Format("csv", (".csv",), {"result": "csi.report.tables:to_csv", "comparison": "csi.report.compare_report:to_csv"},
-           takes_lang=False),
+           takes_lang=False, bom=True),
     Format("md", (".md", ".markdown"), {"result": "csi.report.tables:to_markdown",
                                         "comparison": "csi.report.compare_report:to_markdown"}),
     Format("xlsx", (".xlsx",), {"result": "csi.report.excel:to_xlsx", "comparison": "csi.report.excel:comparison_to_xlsx"},

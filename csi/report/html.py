@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from csi.compare import Comparison, NodeComparison
-from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, fmt_p, verdict_text
+from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
 from csi.report.labels import (
@@ -34,7 +34,7 @@ from csi.report.labels import (
     word,
 )
 from csi.report.svg import esc, ipa_svg, trend_svg
-from csi.report.tables import _depths, fmt, lang_of, quadrant_text, quality_lines
+from csi.report.tables import _depths, fmt, fmt_p, lang_of, quadrant_text, quality_lines
 from csi.result import Estimate, Result
 
 __all__ = ["to_html", "comparison_to_html"]
@@ -477,7 +477,7 @@ def _vs_rest(test: dict | None) -> str:
         return "<td class='r'></td>"
     p = test.get("p_adj")
     cls = ("up" if test["delta"] > 0 else "down") if p is not None and p < 0.05 else "flat"
-    return f"<td class='r {cls}'>{fmt_delta(float(test['delta']))}<small> ({fmt_p(p)})</small></td>"
+    return f"<td class='r {cls}'>{fmt_delta(float(test['delta']))}<small> ({esc(fmt_p(p))})</small></td>"
 
 
 def _quality(result: Result, lang: str) -> str:
@@ -602,13 +602,13 @@ def _c_kpis(comparison: Comparison, lang: str) -> str:
              f'<div class="value">{fmt(o.last)}</div><div class="sub">{path}</div></div>',
              f'<div class="kpi {"good" if vc == "up" else ("bad" if vc == "down" else "")}"><div class="label">{esc(cword("delta", lang))} '
              f'({esc(labels[-2])} → {esc(labels[-1])})</div><div class="value {"good" if vc == "up" else ("bad" if vc == "down" else "")}">'
-             f'{_arrow(o)} {fmt_delta(o.delta)}</div><div class="sub">{ci.strip()} · {esc(cword("p_adj", lang))} {fmt_p(o.p_adj)}'
+             f'{_arrow(o)} {fmt_delta(o.delta)}</div><div class="sub">{ci.strip()} · {esc(cword("p_adj", lang))} {esc(fmt_p(o.p_adj))}'
              f'<br><span class="badge v-{vc}">{esc(verdict_text(o.verdict, lang))}</span></div></div>']
     if o.trend is not None:
         tr = o.trend
         cards.append(f'<div class="kpi"><div class="label">{esc(cword("trend", lang))} ({esc(cword("per_period", lang))})</div>'
                      f'<div class="value">{fmt_delta(tr.slope, 2)}</div><div class="sub">[{fmt_delta(tr.ci[0], 2)}, '
-                     f"{fmt_delta(tr.ci[1], 2)}] · p {fmt_p(tr.p)}</div></div>")
+                     f"{fmt_delta(tr.ci[1], 2)}] · p {esc(fmt_p(tr.p))}</div></div>")
     if comparison.benchmark is not None and o.benchmark is not None:
         b = o.benchmark
         cls = {"above": "good", "below": "bad"}.get(b.verdict or "", "")
@@ -687,7 +687,7 @@ def _move_row(c: NodeComparison, comparison: Comparison, lang: str, where: str =
     vc = _verdict_class(c)
     return (f'<tr><td class="{vc}">{_arrow(c)}</td><td>{context}<b>{esc(name)}</b></td>'
             f'<td class="r">{_score_at(c, len(labels) - 2)} → {_score_at(c, len(labels) - 1)}</td>'
-            f'<td class="r {vc}"><b>{fmt_delta(c.delta)}</b></td><td class="r hide-narrow">{ci}</td><td class="r">{fmt_p(c.p_adj)}</td></tr>')
+            f'<td class="r {vc}"><b>{fmt_delta(c.delta)}</b></td><td class="r hide-narrow">{ci}</td><td class="r">{esc(fmt_p(c.p_adj))}</td></tr>')
 
 
 def _moves_table(rows: list[str], lang: str) -> str:
@@ -729,7 +729,7 @@ def _c_table(comparison: Comparison, lang: str) -> str:
         name = cword("overall", lang) if c.kind == "index" else c.name
         cls = "lvl0" if c.kind == "index" or (c.kind == "group" and d == 0) else ""
         cells = [f'<td class="ind{min(d, 3)}">{esc(name)}</td>', *[f"<td class='r'>{_score_at(c, i)}</td>" for i in range(len(labels))],
-                 f"<td class='r'>{_delta_html(c)}</td>", f"<td class='r'>{fmt_p(c.p_adj)}</td>",
+                 f"<td class='r'>{_delta_html(c)}</td>", f"<td class='r'>{esc(fmt_p(c.p_adj))}</td>",
                  f"<td class='hide-narrow'>{_verdict_badge(c, lang)}</td>"]
         if t3:
             tr = c.trend
@@ -782,7 +782,7 @@ def _c_segments(comparison: Comparison, lang: str) -> str:
             c = v.overall
             rows.append(f"<tr><td>{esc(v.value)}</td><td class='r'>{'–' if v.n[-1] is None else v.n[-1]}</td>"
                         + "".join(f"<td class='r'>{_score_at(c, i)}</td>" for i in range(len(labels)))
-                        + f"<td class='r'>{_delta_html(c)}</td><td class='r'>{fmt_p(c.p_adj)}</td>"
+                        + f"<td class='r'>{_delta_html(c)}</td><td class='r'>{esc(fmt_p(c.p_adj))}</td>"
                           f"<td class='hide-narrow'>{_verdict_badge(c, lang)}</td></tr>")
         note = ""
         if any(seg.suppressed):

@@ -105,6 +105,17 @@ _WORDS = {
     "benchmark_gap": ("与基准差", "Gap to benchmark"),
     "z": ("z", "z"),
     "p": ("p", "p"),
+    # csi weights
+    "weights_method": ("方法", "method"),
+    "weights_ahp": ("AHP 一致性：CR {cr}（λmax {lambda_max}，Saaty 1980 RI）", "AHP consistency: CR {cr} (λmax {lambda_max}, Saaty 1980 RI)"),
+    "weights_summary": ("各赋权方法下的指数与薄弱环节", "Index and top weak points by method"),
+    "weights_top": ("前 {k} 个薄弱环节", "top {k} weak points"),
+    "weights_not_run": ("未计算：{why}", "not run: {why}"),
+    "weights_sentence": ("{n} 种方法的前 {k} 个薄弱环节：{listed}；所有方法都认同的：{agreed}。指数范围 {low}–{high}。",
+                         "Top-{k} weak points across {n} methods: {listed}; every method agrees on {agreed}. The index ranges {low}–{high}."),
+    "weights_in": ("{name} {n} 次", "{name} in {n}"),
+    "weights_agree_none": ("无", "none"),
+    "weights_none": ("没有一种方法能为此调查赋权", "no method could weigh this survey"),
 }
 
 

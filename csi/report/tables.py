@@ -10,7 +10,7 @@ from typing import Any
 
 from csi.result import QUADRANTS, Result
 
-__all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "text", "escape_cell", "fmt"]
+__all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "fmt", "fmt_p", "fmt_vs_rest"]
 
 _TEXT = {
     "title": ("客户满意度指数报告", "Customer Satisfaction Index report"),
@@ -51,7 +51,15 @@ _REASONS = {
 
 def lang_of(result: Result) -> str:
     """Report language from the model's name: Chinese when it has CJK characters."""
-    name = str(result.manifest.get("model", {}).get("name", ""))
+    return lang_of_name(str(result.manifest.get("model", {}).get("name", "")))
+
+
+def lang_of_name(name: str) -> str:
+    """``zh`` for a model name with CJK characters, else ``en``.
+
+    >>> lang_of_name("代理记账服务客户满意度指数"), lang_of_name("Client survey")
+    ('zh', 'en')
+    """
     return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in name) else "en"
 
 
@@ -73,6 +81,29 @@ def fmt(x: float | None, digits: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return f"{x:.{digits}f}"
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value as every report for people shows it (terminal, Markdown, HTML, the workbook's
+    text): three decimals, ``<0.001`` below that. JSON and CSV keep the full value.
+
+    >>> fmt_p(0.04551), fmt_p(0.00002), fmt_p(0.0005), fmt_p(1.0), fmt_p(float("nan")), fmt_p(None)
+    ('0.046', '<0.001', '<0.001', '1.000', '–', '–')
+    """
+    if p is None or math.isnan(p):
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_vs_rest(test: dict[str, Any] | None) -> str:
+    """A segment against all other respondents: Δ and its Holm p, as the terminal and Markdown show it.
+
+    >>> fmt_vs_rest({"delta": -5.46, "p_adj": 0.00002}), fmt_vs_rest({"delta": 0.2, "p_adj": 0.9041}), fmt_vs_rest(None)
+    ('-5.5 (<0.001)', '+0.2 (0.904)', '')
+    """
+    if not test or test.get("delta") is None:
+        return ""
+    return f"{test['delta']:+.1f} ({fmt_p(test.get('p_adj'))})"
 
 
 def escape_cell(value: Any) -> Any:
@@ -140,13 +171,14 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         lines += [f"`{_md(src.get('path', ''))}` · {result.respondents.get('used', 0)} / {result.respondents.get('rows', 0)} "
                   f"{text('respondents', lang)}", ""]
     o = result.overall
-    lines.append(f"**{text('overall', lang)}: {fmt(o.score)}** [{fmt(o.ci[0])}, {fmt(o.ci[1])}]")
+    # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
+    lines += [f"**{text('overall', lang)}: {fmt(o.score)}** [{fmt(o.ci[0])}, {fmt(o.ci[1])}]", ""]
     if result.outcome is not None:
-        lines.append(f"{text('outcome', lang)}: {fmt(result.outcome.score)} [{fmt(result.outcome.ci[0])}, {fmt(result.outcome.ci[1])}]")
+        lines += [f"{text('outcome', lang)}: {fmt(result.outcome.score)} [{fmt(result.outcome.ci[0])}, {fmt(result.outcome.ci[1])}]", ""]
     if result.nps and result.nps.get("score") is not None:
         ci = result.nps["ci"]
-        lines.append(f"{text('nps', lang)}: {fmt(result.nps['score'])} [{fmt(ci[0])}, {fmt(ci[1])}]")
-    lines += ["", f"| {text('node', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('weight', lang)} | {text('n', lang)} |",
+        lines += [f"{text('nps', lang)}: {fmt(result.nps['score'])} [{fmt(ci[0])}, {fmt(ci[1])}]", ""]
+    lines += [f"| {text('node', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('weight', lang)} | {text('n', lang)} |",
               "|---|---:|---|---:|---:|"]
     depth = _depths(result)
     for node in result.nodes:
@@ -172,9 +204,8 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
                   f"| {_md(seg.by)} | {text('n', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('vs_rest', lang)} |",
                   "|---|---:|---:|---|---:|"]
         for g in seg.groups:
-            t = g.vs_rest or {}
-            vs = "" if t.get("delta") is None else f"{t['delta']:+.1f} ({fmt(t.get('p_adj'), 3)})"
-            lines.append(f"| {_md(g.value)} | {g.n} | {fmt(g.overall.score)} | {fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])} | {vs} |")
+            lines.append(f"| {_md(g.value)} | {g.n} | {fmt(g.overall.score)} | {fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])} | "
+                         f"{fmt_vs_rest(g.vs_rest)} |")
         if seg.suppressed:
             lines.append(f"\n{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})")
     if result.warnings:

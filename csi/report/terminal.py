@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from csi.report.tables import _depths, fmt, lang_of, quadrant_text, quality_lines, text
+from csi.report.labels import word
+from csi.report.tables import _depths, fmt, fmt_vs_rest, lang_of, quadrant_text, quality_lines, text
 from csi.result import Result
 
-__all__ = ["render_result", "bar"]
+if TYPE_CHECKING:
+    from csi.weighting.sensitivity import MethodComparison
+
+__all__ = ["render_result", "render_weights", "bar"]
 
 
 def bar(score: float | None, width: int = 20) -> str:
@@ -135,10 +142,65 @@ def _vs_rest(test: dict | None) -> Text:
     p = test.get("p_adj")
     sig = p is not None and p < 0.05
     style = ("green" if test["delta"] > 0 else "red") if sig else "dim"
-    p_text = "" if p is None else (" p<0.001" if p < 0.001 else f" p={p:.3f}")
-    return Text(f"{test['delta']:+.1f}{p_text}", style=style)
+    return Text(fmt_vs_rest(test), style=style)
 
 
 def _default_target(result: Result) -> float | None:
     targets = [n.target for n in result.nodes if n.kind == "item" and n.target is not None]
     return max(set(targets), key=targets.count) if targets else None
+
+
+def render_weights(comparison: MethodComparison, console: Console, lang: str, names: Mapping[str, str]) -> None:
+    """Print ``csi weights``: every group's weights under each method, then the index and the
+    top weak points by method. ``names``: indicator id → name."""
+    runs = list(comparison.runs)
+    for gid, gname, kids in comparison.groups:
+        t = Table(title=f"{gname} ({gid})", title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
+        t.add_column("")
+        for r in runs:
+            t.add_column(r.method, justify="right")
+        for i, (_cid, cname) in enumerate(kids):
+            t.add_row(cname, *("–" if r.error or gid not in r.weights else f"{r.weights[gid][i]:.3f}" for r in runs))
+        t.add_row(Text(word("weights_method", lang), style="dim"), *("" if r.error else r.methods.get(gid, "") for r in runs))
+        console.print(t)
+        for r in runs:
+            cr = r.details.get(gid, {}).get("cr")
+            if r.method == "model" and cr is not None:
+                line = word("weights_ahp", lang).format(cr=f"{cr:.3f}", lambda_max=f"{r.details[gid]['lambda_max']:.3f}")
+                console.print(Text("  " + line))
+        console.print()
+    t = Table(title=word("weights_summary", lang), title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
+    t.add_column(word("weights_method", lang))
+    t.add_column("CSI", justify="right")
+    t.add_column(word("weights_top", lang).format(k=comparison.top_k))
+    for r in runs:
+        if r.error:
+            t.add_row(r.method, "–", word("weights_not_run", lang).format(why=r.error))
+        else:
+            t.add_row(r.method, fmt(r.overall), ("、" if lang == "zh" else ", ").join(names.get(i, i) for i in r.top))
+    console.print(t)
+    console.print()
+    console.print(Text(_sensitivity(comparison, lang, names)))
+    warned = [(r.method, w) for r in runs for w in r.warnings]
+    if warned:
+        console.print()
+        console.print(text("warnings", lang), style="bold")
+        for method, w in warned:
+            console.print(Text(f"  ! {method}: {w}", style="yellow"))
+
+
+def _sensitivity(comparison: MethodComparison, lang: str, names: Mapping[str, str]) -> str:
+    """How often each weak point makes the top K across the methods that ran, in ``lang``
+    (in English, word for word the ``sensitivity`` of the comparison's JSON)."""
+    from csi.weighting.sensitivity import weak_point_counts
+
+    ok = [r for r in comparison.runs if r.error is None]
+    scores = [r.overall for r in ok if r.overall is not None]
+    if not ok or not scores:
+        return word("weights_none", lang)
+    k = comparison.top_k
+    sep = "、" if lang == "zh" else ", "
+    listed = sep.join(word("weights_in", lang).format(name=names.get(i, i), n=n) for i, n in weak_point_counts(ok)[:k + 2])
+    agreed = sep.join(names.get(a, a) for a in comparison.agreed) or word("weights_agree_none", lang)
+    return word("weights_sentence", lang).format(n=len(ok), k=k, listed=listed, agreed=agreed, low=f"{min(scores):.1f}",
+                                                 high=f"{max(scores):.1f}")

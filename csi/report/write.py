@@ -7,12 +7,14 @@ crash or a full disk never leaves half a report and the previous file stays inta
 
 from __future__ import annotations
 
+import codecs
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from csi.errors import Issue, OutputError
+from csi.report.formats import FORMATS as DECLARED
 from csi.report.formats import SUFFIXES as FORMATS
 from csi.report.formats import format_for
 
@@ -62,12 +64,13 @@ def plan_outputs(outputs: Sequence[str | Path], inputs: Iterable[str | Path] = (
 
 
 def write_planned(plan: Sequence[tuple[Path, str]], render: Callable[[str], str | bytes]) -> None:
-    """Write each planned output, ``render(format)`` giving its content."""
+    """Write each planned output, ``render(format)`` giving its content (with a byte-order
+    mark where the format asks for one: CSV)."""
     for path, fmt in plan:
-        atomic_write(path, render(fmt))
+        atomic_write(path, render(fmt), bom=DECLARED[fmt].bom)
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> None:
+def atomic_write(path: str | Path, data: bytes | str, *, bom: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.
 
     The temporary file is created beside ``path`` (a rename is atomic only within one file
@@ -75,9 +78,14 @@ def atomic_write(path: str | Path, data: bytes | str) -> None:
     renamed over it. Whatever goes wrong before the rename — a full disk, a crash of the
     renderer, Ctrl+C — the temporary file is removed and the previous ``path`` is untouched.
     An ``OSError`` becomes :class:`OutputError` ``output-unwritable``.
+
+    Text is written as UTF-8, with a byte-order mark first when ``bom`` (a CSV file, for
+    Excel; see :class:`csi.report.formats.Format`).
     """
     p = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if bom and not payload.startswith(codecs.BOM_UTF8):
+        payload = codecs.BOM_UTF8 + payload
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)

@@ -16,7 +16,7 @@ from csi.errors import CsiError
 from csi.model import Group, Model, with_method
 from csi.weighting.registry import DATA_METHODS, METHODS
 
-__all__ = ["MethodRun", "MethodComparison", "compare_methods", "ALL_METHODS"]
+__all__ = ["MethodRun", "MethodComparison", "compare_methods", "weak_point_counts", "ALL_METHODS"]
 
 #: "model" (the file as written), then every registered method.
 ALL_METHODS = ("model", *METHODS)
@@ -33,6 +33,8 @@ class MethodRun:
     top: tuple[str, ...] = ()
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
+    #: What the weighting changed and said so (a negative weight clipped to 0 under allow_negative).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,8 @@ class MethodComparison:
             "top_k": self.top_k,
             "groups": [{"id": g, "name": n, "children": [{"id": c, "name": cn} for c, cn in kids]} for g, n, kids in self.groups],
             "methods": [{"method": r.method, "error": r.error, "overall": r.overall, "top_weak_points": list(r.top),
-                         "group_methods": r.methods, "weights": {g: list(w) for g, w in r.weights.items()}, "details": r.details}
+                         "group_methods": r.methods, "weights": {g: list(w) for g, w in r.weights.items()}, "details": r.details,
+                         "warnings": list(r.warnings)}
                         for r in self.runs],
             "agreed_weak_points": list(self.agreed),
             "sensitivity": self.sensitivity,
@@ -87,7 +90,8 @@ def compare_methods(model: Model, responses: Any, methods: Sequence[str] = ALL_M
         details = {g: {k: v for k, v in w.details.items() if k in ("lambda_max", "ci", "cr", "r2", "n", "variant", "scheme")}
                    for g, w in gw.items()}
         runs.append(MethodRun(method, {g: w.weights for g, w in gw.items()}, {g: w.method for g, w in gw.items()}, r.overall.score,
-                              tuple(wp.id for wp in r.weak_points), {g: d for g, d in details.items() if d}))
+                              tuple(wp.id for wp in r.weak_points), {g: d for g, d in details.items() if d},
+                              warnings=tuple(str(x) for w in gw.values() for x in w.details.get("warnings", ()))))
     groups = tuple((g.id, g.name, tuple((c.id, c.name) for c in g.children)) for g in model.groups if isinstance(g, Group))
     ok = [r for r in runs if r.error is None]
     agreed: tuple[str, ...] = ()
@@ -102,13 +106,23 @@ def _sentence(ok: Sequence[MethodRun], agreed: Sequence[str], top: int, model: M
     if not ok:
         return "no method could weigh this survey"
     names = {i.id: i.name for i in model.items}
-    counts: dict[str, int] = {}
-    for r in ok:
-        for i in r.top:
-            counts[i] = counts.get(i, 0) + 1
-    ranked = sorted(counts, key=lambda i: -counts[i])
-    listed = ", ".join(f"{names.get(i, i)} in {counts[i]}" for i in ranked[:top + 2])
+    listed = ", ".join(f"{names.get(i, i)} in {n}" for i, n in weak_point_counts(ok)[:top + 2])
     scores = [r.overall for r in ok if r.overall is not None]
     agree = ", ".join(names.get(a, a) for a in agreed) if agreed else "none"
     return (f"Top-{top} weak points across {len(ok)} methods: {listed}; every method agrees on {agree}. "
             f"The index ranges {min(scores):.1f}–{max(scores):.1f}.")
+
+
+def weak_point_counts(runs: Sequence[MethodRun]) -> list[tuple[str, int]]:
+    """Each weak point with the number of ``runs`` that have it in their top K, most first
+    (ties in the order first seen).
+
+    >>> weak_point_counts([MethodRun("a", top=("x", "y")), MethodRun("b", top=("y", "z")), MethodRun("c", error="no")])
+    [('y', 2), ('x', 1), ('z', 1)]
+    """
+    counts: dict[str, int] = {}
+    for r in runs:
+        if r.error is None:
+            for i in r.top:
+                counts[i] = counts.get(i, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
