@@ -325,9 +325,16 @@ def score(
         options = ScoreOptions(**kwargs)  # type: ignore[arg-type]
     elif kwargs:  # keywords amend the options given (an unknown one is a TypeError)
         options = dataclasses.replace(options, **kwargs)  # type: ignore[arg-type]
+    # BLAS on one thread for every product made here (threads of our own set it for themselves):
+    # whatever the process's BLAS threads, the same sums in the same order, the same last digit
+    with bootstrap.one_blas_thread():
+        return _score(model, responses, options, weights, manifest, progress)
+
+
+def _score(model: Model, responses: Responses, options: ScoreOptions, weights: Mapping[str, GroupWeights] | None,
+           manifest: Mapping[str, object] | None, progress: Callable[[int, int], None] | None) -> Result:
     if weights is None:
-        with bootstrap.one_blas_thread():  # the same products, in the same order, in every process
-            weights = group_weights(model, responses)
+        weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
     breakdowns = _breakdowns(responses, options.min_group)
@@ -335,8 +342,7 @@ def score(
     # the bootstrap's pass (numpy releases the GIL in both)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reliability = pool.submit(_reliability, model, responses, options)
-        with bootstrap.one_blas_thread():
-            fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
+        fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
         alphas = reliability.result()
     fpc = _fpc(fit.n, population, warnings)
     for gw in weights.values():
@@ -393,8 +399,7 @@ def score(
         p, d, a = fit.nps
         nps = _nps_summary(model.nps.id, p, d, a, fit.nps_reps, fit.nps_n, options, fpc)
 
-    with bootstrap.one_blas_thread():
-        segments = tuple(_segments(model, weights, options, breakdowns, sums))
+    segments = tuple(_segments(model, weights, options, breakdowns, sums))
     w = np.ones(responses.n) if responses.weights is None else responses.weights
     q = responses.quality
     respondents = {
