@@ -188,10 +188,10 @@ def _columns(model: Model, responses: Responses, under: np.ndarray) -> Columns:
         xbuf, z, counts = buffers[size]
         xr = x[rows] if isinstance(rows, slice) else np.take(x, rows, axis=0, out=xbuf)
         answered = ~np.isnan(xr)
-        x0 = np.where(answered, xr, 0.0)
-        z[:, :k] = x0[:, :k]
+        # values are 0–100, so fmax(x, 0) is x where answered and 0 where NaN, written in place
+        np.fmax(xr[:, :k], 0.0, out=z[:, :k])
         z[:, k:2 * k] = answered[:, :k]
-        z[:, 2 * k:2 * k + ko] = x0[:, k:k + ko]
+        np.fmax(xr[:, k:k + ko], 0.0, out=z[:, 2 * k:2 * k + ko])
         z[:, 2 * k + ko:2 * k + 2 * ko] = answered[:, k:k + ko]
         a_k = answered[:, :k]
         counts[:, :k] = a_k

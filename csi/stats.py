@@ -270,13 +270,16 @@ def cronbach_alphas(x: ArrayLike, blocks: Sequence[Sequence[int]], weights: Arra
     n = np.zeros(g)
     sw, sww, t1, t2 = np.zeros(g), np.zeros(g), np.zeros(g), np.zeros(g)
     s1, s2 = np.zeros((g, used.size)), np.zeros((g, used.size))
+    # the columns used, as a view when they are a run (the index items come first in a survey's matrix)
+    columns = slice(int(used[0]), int(used[-1]) + 1) if used.size and np.all(np.diff(used) == 1) else used
     for start in range(0, rows, _ALPHA_CHUNK_ROWS):
-        chunk = data[start:start + _ALPHA_CHUNK_ROWS, used]
+        chunk = data[start:start + _ALPHA_CHUNK_ROWS, columns]
         missing = np.isnan(chunk)
         if centre is None:
             seen = (~missing).sum(axis=0)
             centre = np.where(seen > 0, np.where(missing, 0.0, chunk).sum(axis=0) / np.maximum(seen, 1), 0.0)
-        y = np.where(missing, 0.0, chunk - centre)
+        y = chunk - centre
+        y[missing] = 0.0
         wr = w[start:start + _ALPHA_CHUNK_ROWS]
         # missing answers per row and block, in float32 (exact counts; bool @ float64 is slow)
         complete = ((missing.astype(np.float32) @ member32) == 0) & (wr > 0)[:, None]  # NaN weights fail w > 0
