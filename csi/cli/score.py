@@ -29,7 +29,7 @@ from csi.cli.common import (
     stdout_console,
     write,
 )
-from csi.survey.read import SUPPORTED_SUFFIXES
+from csi.survey.files import SUPPORTED_SUFFIXES
 
 __all__ = ["score"]
 
