@@ -5,8 +5,8 @@ quarter of a second, about a tenth of scoring a 100 000-row workbook. The parser
 CSV, calamine for workbooks) let go of the GIL while they read cells, so that import can run
 beside them for free. :func:`read_while_importing` does that, for the library and the CLI
 alike (:func:`csi.api.score_export`): the read runs on a second thread and says, by setting
-an event, when its long, mostly GIL-free part starts (parsing a CSV; inflating a workbook's
-sheet to check its extent, then parsing it); only then does this thread import.
+an event, when its parser starts; only then does this thread import (before it, the reader
+checks the file's extent and holds the GIL, so importing then would only slow both).
 
 Everything here is scoped: the garbage collector is paused during the import and restored as
 it was; :func:`frozen_imports` moves the objects made so far out of the collector's sight for

@@ -105,10 +105,9 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         (:func:`csi.survey.prepare.columns_used` says which ones :func:`~csi.survey.prepare.prepare`
         reads). The returned table has only those columns; rows are what they would be with
         all of them (a row holding a value only in a column left out is still a row).
-    parsing : set when the long part of the read starts (pyarrow parsing a CSV; zlib
-        inflating a workbook's sheet to check it, then calamine): from then on the read leaves
-        the GIL to other threads most of the time (:mod:`csi.prefetch` imports the engine
-        then). Set at the latest when the call returns or raises.
+    parsing : set when the parser (pyarrow, calamine) starts reading the cells; from then on
+        the read leaves the GIL to other threads most of the time (:mod:`csi.prefetch` imports
+        the engine then). Set at the latest when the call returns or raises.
 
     Raises
     ------

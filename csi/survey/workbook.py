@@ -67,8 +67,7 @@ class Workbook:
     default the first), checks an xlsx sheet's extent and looks for its uncalculated
     formulas, and starts the search for numbers written with more than 9 decimals on a
     second thread (:meth:`load` stops it when it fails; the exact numbers wait for it).
-    ``say`` is told each stage; ``parsing`` is set when the long work starts (inflating the
-    sheet to check it, then calamine), which leaves the GIL to other threads most of the time.
+    ``say`` is told each stage; ``parsing`` is set when calamine starts reading the cells.
     """
 
     def __init__(self, data: bytes, suffix: str, shown: str, sheet: str | int | None,
@@ -91,7 +90,6 @@ class Workbook:
         self._part = xlsx_sheet_part(archive, self.sheet) if archive is not None and "xl/workbook.xml" in members \
             else None
         self._header_row = xlsx_first_row(archive, self._part)
-        self._parsing.set()  # from here on: zlib (the check), then calamine, mostly without the GIL
         self._scan = self._checked(members)
         self._plain_numbers: bool | None = None
         self._pending: Background | None = None
@@ -139,6 +137,7 @@ class Workbook:
         # for 100 000 rows × 37 columns).
         name = self.sheet
         self._say(f"reading sheet {name}")
+        self._parsing.set()
         try:
             sheet = self._reader.load_sheet(self._index, dtypes="string", **self._options(header_rows))
             columns = sheet.selected_columns
