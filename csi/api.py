@@ -19,6 +19,7 @@ import datetime as _dt
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -130,33 +131,50 @@ def score_table(table: Table, model: Model, options: ScoreOptions | None = None,
     return result, responses
 
 
-def _read(path: str | os.PathLike[str], model: Model, read: ReadOptions, stage: Stage | None,
+def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: ReadOptions, stage: Stage | None,
           parsing: threading.Event | None = None) -> Table:
-    """Read only the columns scoring ``model`` needs (all of them when one does not bind)."""
+    """Read only the columns scoring ``model`` needs (all of them when one does not bind, or
+    when the model, still being loaded, fails to load)."""
     from csi.survey.read import read_survey
 
     def columns(table: Table) -> set[str] | None:
         from csi.survey.prepare import columns_used
 
-        return columns_used(table, model, by=read.breakdowns(model), weight_column=read.weight_column)
+        try:
+            m = model.result() if isinstance(model, Future) else model
+        except Exception:  # (the loading thread reports it)
+            return None
+        return columns_used(table, m, by=read.breakdowns(m), weight_column=read.weight_column)
 
     return read_survey(path, sheet=read.sheet, preset=read.preset, progress=stage, columns=columns, parsing=parsing)
 
 
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                  options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
+                 method: str | None = None, allow_negative: bool = False, policy: str | None = None,
                  stage: Stage | None = None, step: Step | None = None) -> Scored:
     """Read, prepare and score one survey export (``csi score``).
 
-    ``stage(text)`` is told each step as it starts (reading, checking cells, scoring) and
-    ``step(done, total)`` the bootstrap's progress, for a status line.
+    ``model``, ``method``, ``allow_negative`` and ``policy`` choose the model as
+    :func:`model_for_run` does; it is loaded while the file is being opened. ``stage(text)``
+    is told each step as it starts (reading, checking cells, scoring) and ``step(done,
+    total)`` the bootstrap's progress, for a status line.
     """
     from csi.prefetch import frozen_imports, read_while_importing
 
-    m = model if isinstance(model, Model) else resolve_model(model)
     read = read or ReadOptions()
     options = options or ScoreOptions()
-    table = read_while_importing(lambda parsing: _read(path, m, read, stage, parsing), ENGINE_MODULES)
+    loaded: Future[Model] = Future()
+
+    def load() -> None:
+        try:
+            loaded.set_result(model_for_run(model, method=method, allow_negative=allow_negative, policy=policy))
+        except BaseException as e:
+            loaded.set_exception(e)
+            raise
+
+    table = read_while_importing(lambda parsing: _read(path, loaded, read, stage, parsing), ENGINE_MODULES, meanwhile=load)
+    m = loaded.result()
     if stage is not None:
         stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
     with frozen_imports():

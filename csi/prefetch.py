@@ -64,14 +64,19 @@ def frozen_imports() -> Iterator[None]:
         gc.unfreeze()
 
 
-def read_while_importing(read: Callable[[threading.Event], T], modules: Sequence[str]) -> T:
+def read_while_importing(read: Callable[[threading.Event], T], modules: Sequence[str],
+                         meanwhile: Callable[[], object] | None = None) -> T:
     """``read(parsing)`` on a second thread while this one imports ``modules``; its value, or its exception.
 
-    ``read`` sets ``parsing`` when its parser starts (or never: the import then waits for the
-    read to end). The thread is a daemon: an interrupted call does not wait for it.
+    ``meanwhile()``, if given, runs on this thread as soon as the read has started (loading the
+    model while the file is opened); an exception of it ends the call (the read, a daemon
+    thread, is left to finish on its own). ``read`` sets ``parsing`` when its long, mostly
+    GIL-free part starts (or never: the import then waits for the read to end).
     """
     parsing = threading.Event()
     reading = Background(lambda stop: read(parsing), name="csi-read")
+    if meanwhile is not None:
+        meanwhile()
     reading.wait_for(parsing)
     with collector_paused():
         for name in modules:

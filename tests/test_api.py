@@ -182,3 +182,19 @@ def test_main_returns_the_exit_code_instead_of_leaving(tmp_path, capsys):
     assert main(["score", str(tmp_path / "none.xlsx")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["--version"]) == 0
+
+
+def test_the_model_loads_while_the_file_opens_and_either_error_is_reported(tmp_path):
+    """score_export loads the model on this thread while the read starts on another: a bad
+    model is a ModelError (the read does not wait for it forever), a bad file an InputError."""
+    from csi.api import score_export
+    from csi.errors import InputError, ModelError
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("children: [{id: a, colum: A}]\n", encoding="utf-8")
+    with pytest.raises(ModelError):
+        score_export(Q3, bad)
+    with pytest.raises(InputError):
+        score_export(tmp_path / "missing.xlsx", None)
+    scored = score_export(ENGLISH / "survey.csv", ENGLISH / "model.yaml", ScoreOptions(bootstrap=0), method="entropy")
+    assert scored.result.manifest["options"]["method"] == "entropy"

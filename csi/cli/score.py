@@ -70,11 +70,10 @@ def score(
     check_format(fmt, "result")
     check_policy(policy)
     with errors(debug):
-        from csi.api import ReadOptions, ScoreOptions, model_for_run, score_export
+        from csi.api import ReadOptions, ScoreOptions, score_export
         from csi.progress import Progress
 
         planned = plan(output, [data, model], "result", mkdir=mkdir, extra=[exclusions])
-        m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
                                verbatims=verbatims)
@@ -82,7 +81,8 @@ def score(
                            weight_column=weight_column)
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
-            scored = score_export(data, m, options, read, stage=bar.stage, step=bar.step)
+            scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
+                                  stage=bar.stage, step=bar.step)
         result = scored.result
         write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt)
         if exclusions is not None:
