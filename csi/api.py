@@ -110,9 +110,6 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
     return manifest(opts, model=model, table=table)
 
 
-#: The old name of :func:`score_manifest`.
-manifest_for = score_manifest
-
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,

@@ -20,7 +20,7 @@ import typer
 
 from csi.report.formats import stdout_formats, suffix_list
 from csi.survey.presets import PRESETS
-from csi.weighting.registry import OPTIONS, method_list
+from csi.weighting.registry import OPTIONS, or_joined
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,15 +41,15 @@ def output_help(kind: str) -> str:
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model file (indicators.yaml). Default: ./indicators.yaml, else the built-in accounting-services model.", show_default=False)]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet name or 0-based index (default: the first sheet).", show_default=False)]
-PresetOpt = Annotated[str | None, typer.Option("--preset", help=f"Export format: {method_list(tuple(PRESETS))} (default: detected from the header rows).", show_default=False)]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help=f"Export format: {or_joined(tuple(PRESETS))} (default: detected from the header rows).", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"Format for stdout: table, {', '.join(stdout_formats('result'))}.")]
 OutputOpt = Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("result"), show_default=False)]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout unless asked with --format; errors still go to stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
-MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {method_list()}.", show_default=False)]
+MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {or_joined()}.", show_default=False)]
 AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
-PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {method_list(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
+PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {or_joined(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -139,7 +139,7 @@ def check_format(fmt: str, kind: str) -> None:
 def check_policy(policy: str | None) -> None:
     choices = OPTIONS["policy"].choices
     if policy is not None and policy not in choices:
-        raise typer.BadParameter(f"use {method_list(choices)}", param_hint="--policy")
+        raise typer.BadParameter(f"use {or_joined(choices)}", param_hint="--policy")
 
 
 def sheet_arg(sheet: str | None) -> str | int | None:

@@ -11,7 +11,7 @@ This module imports nothing of csi, so that the model loader can read it.
 
 >>> METHODS["drivers"].needs_outcome, METHODS["entropy"].from_answers
 (True, True)
->>> method_list()
+>>> or_joined()
 'fixed, ahp, entropy, critic, drivers or pls'
 >>> read_options({"policy": "mean"})["policy"], read_options(None)["scheme"]
 ('mean', 'path')
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Method", "Option", "METHODS", "OPTIONS", "DATA_METHODS", "method_list", "read_options", "OptionProblem"]
+__all__ = ["Method", "Option", "METHODS", "OPTIONS", "DATA_METHODS", "or_joined", "read_options", "OptionProblem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +87,8 @@ OPTIONS: Mapping[str, Option] = {o.name: o for o in (
 )}
 
 
-def method_list(names: Mapping[str, Any] | tuple[str, ...] | None = None) -> str:
-    """The method names as a help text lists them: ``"fixed, ahp, … or pls"``."""
+def or_joined(names: Mapping[str, Any] | tuple[str, ...] | None = None) -> str:
+    """Names as a help text lists them, ``"a, b or c"``; by default the methods'."""
     listed = list(names if names is not None else METHODS)
     return ", ".join(listed[:-1]) + f" or {listed[-1]}" if len(listed) > 1 else "".join(listed)
 
