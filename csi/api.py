@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,29 +202,27 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
                   model: Model | str | os.PathLike[str] | None = None, options: ScoreOptions | None = None,
                   read: ReadOptions | None = None, by: str | None = None, benchmark: str | os.PathLike[str] | None = None,
                   alpha: float = 0.05, fail_on_drop: float | None = None, fail_on_drop_any: bool = False,
+                  method: str | None = None, allow_negative: bool = False, policy: str | None = None,
                   stage: Stage | None = None) -> Comparison:
     """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
-    exports scored with ``model``, ``options`` and ``read`` exactly as :func:`score_export`
-    scores them (``by`` is the breakdown compared, added to each export's breakdowns)."""
+    exports scored with ``model`` (amended by ``method``, ``allow_negative``, ``policy`` as
+    :func:`model_for_run` does; loaded only when there is an export), ``options`` and ``read``
+    exactly as :func:`score_export` scores them (``by`` is the breakdown compared, the only
+    breakdown of each export)."""
     from csi.compare import compare_results
     from csi.survey.benchmark import read_benchmark
     from csi.survey.results import read_result
 
     options = options or ScoreOptions()
-    read = read or ReadOptions()
-    if by is not None:
-        read = ReadOptions(read.sheet, read.preset, read.strict, (by,), read.weight_column)
-    elif read.by is None:
-        read = ReadOptions(read.sheet, read.preset, read.strict, (), read.weight_column)
+    read = replace(read or ReadOptions(), by=(by,) if by is not None else ())
     bench = read_benchmark(benchmark) if benchmark is not None else None
-    m = model if isinstance(model, Model) or model is None else resolve_model(model)
+    exports = [p for p in inputs if Path(p).suffix.lower() != ".json"]
+    m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy) if exports else None
     results = []
     for path in inputs:
         if Path(path).suffix.lower() == ".json":
             results.append(read_result(path))
             continue
-        if m is None:
-            m = resolve_model(None)
         if stage is not None:
             stage(f"scoring {Path(path).name}")
         results.append(score_export(path, m, options, read).result)
@@ -249,8 +247,8 @@ def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[
     from csi.weighting.sensitivity import ALL_METHODS, compare_methods
 
     m = model if isinstance(model, Model) else resolve_model(model)
-    read = read or ReadOptions(by=())
-    table = _read(path, m, ReadOptions(read.sheet, read.preset, read.strict, (), read.weight_column), None)
+    read = replace(read or ReadOptions(), by=())
+    table = _read(path, m, read, None)
     responses = prepare(table, m, strict=read.strict, weight_column=read.weight_column)
     with one_blas_thread():  # as the engine: BLAS on this thread only, so every process sums alike
         return compare_methods(m, responses, list(methods or ALL_METHODS), top=top,

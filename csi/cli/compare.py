@@ -92,16 +92,14 @@ def compare(
         raise typer.BadParameter("needs --fail-on-drop POINTS", param_hint="--fail-on-drop-any")
     _check_labels(inputs, label)
     with errors(debug):
-        from csi.api import ReadOptions, ScoreOptions, compare_files, model_for_run
+        from csi.api import ReadOptions, ScoreOptions, compare_files
 
         planned = plan(output, [*inputs, model, benchmark], "comparison", mkdir=mkdir)
-        needs_model = any(p.suffix.lower() != ".json" for p in inputs)
-        amended = method is not None or allow_negative or policy is not None
-        m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy) if needs_model and amended else model
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights)
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column)
-        comparison = compare_files(inputs, label or None, model=m, options=options, read=read, by=by, benchmark=benchmark,
+        comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative,
+                                   policy=policy, options=options, read=read, by=by, benchmark=benchmark,
                                    alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any)
         show = not quiet or bool(comparison.alerts)
         write(planned, "comparison", comparison, lang, stdout=fmt if show and fmt != "table" else None)
