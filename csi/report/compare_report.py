@@ -201,7 +201,11 @@ def _significant_in_segments(seg: SegmentComparison) -> list[tuple[str, NodeComp
 # ------------------------------------------------------------------ JSON, CSV
 def to_json(comparison: Comparison, indent: int | None = 2) -> str:
     """The comparison as ``csi.comparison/1`` JSON (full precision, NaN as null)."""
-    return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+    from csi.report.findings import comparison_findings
+
+    doc = comparison.to_dict()
+    doc["findings"] = [f.to_dict() for f in comparison_findings(comparison)]
+    return json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
 
 
 def _csv_num(x: float | int | None) -> float | int | str:
@@ -275,6 +279,9 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
         lines += ["", f"{_t('trend', lang)}: {_trend_cell(o)} {_t('per_period', lang)}"]
     if comparison.check is not None and comparison.check.failed:
         lines += ["", f"**{_md(_check_text(comparison, lang))}**"]
+    from csi.report.findings import comparison_findings, markdown_lines
+
+    lines += ["", *markdown_lines(comparison_findings(comparison), lang, _md)]
     if comparison.alerts:
         lines += ["", f"## {_t('alerts', lang)}", ""] + [f"- {_md(_alert_text(a, lang))}" for a in comparison.alerts
                                                         if a.code != "fail-on-drop"]
@@ -367,6 +374,9 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
     if comparison.benchmark is not None and o.benchmark is not None:
         parts.append(Text(f"{comparison.benchmark[0]}  {_bench_cell(o, lang)}"))
     console.print(Panel(Group(*parts), expand=False))
+    from csi.report.findings import comparison_findings, print_findings
+
+    print_findings(comparison_findings(comparison), console, lang)
 
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     table.add_column(text("node", lang))

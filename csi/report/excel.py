@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from csi.report.compare_report import _BENCH_VERDICT, _status, verdict_text
 from csi.report.compare_report import lang_of as comparison_lang
+from csi.report.findings import Finding, comparison_findings, result_findings, sections
 from csi.report.labels import (
     QUADRANT_COLOURS,
     TONE_COLOURS,
@@ -259,6 +260,16 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
     return _save(wb)
 
 
+def _findings(s: _Sheet, findings: list[Finding], lang: str) -> None:
+    """Key findings and recommendations under the title: one sentence a row, numbered."""
+    for title, sentences in sections(findings, lang):
+        s.row += 1
+        s.heading(title)
+        for i, sentence in enumerate(sentences, 1):
+            s.put(s.row, 1, f"{i}. {sentence}", width=False)
+            s.row += 1
+
+
 def _estimate_row(s: _Sheet, label: str, e: Estimate | None, nps: dict | None = None) -> None:
     if nps is not None:
         ci = nps.get("ci") or [None, None]
@@ -286,6 +297,7 @@ def _summary(s: _Sheet, result: Result, lang: str) -> None:
             s.put(s.row, 1, word(key, lang), bold=True)
             s.put(s.row, 2, str(value), width=False)
             s.row += 1
+    _findings(s, result_findings(result), lang)
     s.row += 1
     s.header([word("measure", lang), word("score", lang), word("ci_low", lang), word("ci_high", lang), word("se", lang), word("n", lang)])
     overall_row = s.row
@@ -673,6 +685,7 @@ def _c_summary(s: _Sheet, comparison: Comparison, lang: str) -> None:
     s.header([cword("period", lang), cword("source", lang), cword("n", lang), f"{cword('model', lang)} sha256"])
     for p in comparison.periods:
         s.line([p.label, _basename(p.source), p.n, (p.model_sha256 or "")[:16]], [None, None, F_INT, None])
+    _findings(s, comparison_findings(comparison), lang)
     s.row += 1
     o = comparison.overall
     cols = [cword("measure", lang), *labels, cword("delta", lang), cword("ci_low", lang), cword("ci_high", lang), "p",

@@ -22,6 +22,7 @@ from csi.compare import Comparison, NodeComparison
 from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
+from csi.report.findings import Finding, comparison_findings, result_findings, sections
 from csi.report.labels import (
     QUADRANT_COLOURS,
     QUADRANT_ORDER,
@@ -278,10 +279,17 @@ def to_html(result: Result, lang: str | None = None) -> str:
     lang = lang or lang_of(result)
     m = result.manifest
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
-    body = [_masthead(result, lang, model_name), _kpis(result, lang), _dimensions(result, lang), _ipa(result, lang),
+    body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
             _weak_points(result, lang), _all_nodes(result, lang), _segments(result, lang), _quality(result, lang),
             _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
+
+
+def _findings(findings: list[Finding], lang: str) -> str:
+    """Key findings and recommendations, numbered, at the top of the report."""
+    parts = [f"<h2>{esc(title)}</h2><ol>{''.join(f'<li>{esc(s)}</li>' for s in sentences)}</ol>"
+             for title, sentences in sections(findings, lang)]
+    return f'<section class="card" id="findings">{"".join(parts)}</section>\n' if parts else ""
 
 
 def _masthead(result: Result, lang: str, model_name: str) -> str:
@@ -553,7 +561,8 @@ def comparison_to_html(comparison: Comparison, lang: str | None = None) -> str:
     """The comparison of periods as a self-contained HTML page."""
     lang = lang or comparison_lang(comparison)
     model_name = comparison.model_name or cword("title", lang)
-    body = [_c_masthead(comparison, lang, model_name), _c_kpis(comparison, lang), _c_alerts(comparison, lang),
+    body = [_c_masthead(comparison, lang, model_name), _c_kpis(comparison, lang), _findings(comparison_findings(comparison), lang),
+            _c_alerts(comparison, lang),
             _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang), _c_weak(comparison, lang),
             _c_segments(comparison, lang), _c_warnings(comparison, lang), _c_footer(comparison, lang)]
     return _page(f"{model_name} — {cword('title', lang)}", lang, body)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from typing import Any
 
+from csi.report.numbers import fmt, fmt_p
 from csi.result import QUADRANTS, Result
 
 __all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "fmt", "fmt_p", "fmt_vs_rest"]
@@ -77,24 +77,6 @@ def reason_text(reason: str, lang: str) -> str:
     return zh if lang == "zh" else en
 
 
-def fmt(x: float | None, digits: int = 1) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    return f"{x:.{digits}f}"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value as every report for people shows it (terminal, Markdown, HTML, the workbook's
-    text): three decimals, ``<0.001`` below that. JSON and CSV keep the full value.
-
-    >>> fmt_p(0.04551), fmt_p(0.00002), fmt_p(0.0005), fmt_p(1.0), fmt_p(float("nan")), fmt_p(None)
-    ('0.046', '<0.001', '<0.001', '1.000', '–', '–')
-    """
-    if p is None or math.isnan(p):
-        return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
 def fmt_vs_rest(test: dict[str, Any] | None) -> str:
     """A segment against all other respondents: Δ and its Holm p, as the terminal and Markdown show it.
 
@@ -119,7 +101,11 @@ def escape_cell(value: Any) -> Any:
 
 def to_json(result: Result, indent: int | None = 2) -> str:
     """The result as ``csi.result/1`` JSON (full precision, NaN as null)."""
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
+    from csi.report.findings import result_findings
+
+    doc = result.to_dict()
+    doc["findings"] = [f.to_dict() for f in result_findings(result)]
+    return json.dumps(doc, ensure_ascii=False, indent=indent, allow_nan=False) + "\n"
 
 
 CSV_COLUMNS = ("id", "name", "parent", "kind", "method", "weight", "global_weight", "score", "se", "ci_low", "ci_high", "n",
@@ -178,6 +164,9 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
     if result.nps and result.nps.get("score") is not None:
         ci = result.nps["ci"]
         lines += [f"{text('nps', lang)}: {fmt(result.nps['score'])} [{fmt(ci[0])}, {fmt(ci[1])}]", ""]
+    from csi.report.findings import markdown_lines, result_findings
+
+    lines += markdown_lines(result_findings(result), lang, _md)
     lines += [f"| {text('node', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('weight', lang)} | {text('n', lang)} |",
               "|---|---:|---|---:|---:|"]
     depth = _depths(result)

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from csi.report.findings import print_findings, result_findings
 from csi.report.labels import word
 from csi.report.tables import _depths, fmt, fmt_vs_rest, lang_of, quadrant_text, quality_lines, text
 from csi.result import Result
@@ -74,6 +75,7 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         ci = result.nps["ci"]
         extra.append(Text(f"{text('nps', lang)}  {fmt(result.nps['score'])}  [{fmt(ci[0])}, {fmt(ci[1])}]"))
     console.print(Panel(Group(head, Text(""), big, *extra), expand=False))
+    print_findings(result_findings(result), console, lang)
 
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     table.add_column(text("node", lang))
