@@ -42,7 +42,9 @@ def test_golden_json_of_the_example_quarters(example: str, update_golden: bool):
 
 def test_cli_json_equals_the_library_result():
     r = run("score", Q3, "--format", "json", "--bootstrap", "100", "--seed", "7", "--by", "部门")
-    lib = score_file(Q3, options=ScoreOptions(bootstrap=100, seed=7), by=["部门"]).to_dict()
+    from csi.report.tables import to_json
+
+    lib = json.loads(to_json(score_file(Q3, options=ScoreOptions(bootstrap=100, seed=7), by=["部门"])))
     cli = json.loads(r.stdout)
     for doc in (cli, lib):
         doc["manifest"].pop("created")
