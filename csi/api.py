@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from csi import __version__
 from csi.model import Model, resolve_model, with_method
 from csi.options import ScoreOptions
+from csi.structure import STRUCTURE_KEY, model_structure
 
 if TYPE_CHECKING:
     from csi.compare import Comparison
@@ -87,13 +88,15 @@ def model_for_run(model: Model | str | os.PathLike[str] | None = None, *, method
 
 
 def manifest(options: Mapping[str, Any], *, model: Model | None = None, table: Table | None = None) -> dict:
-    """What produced a document: tool, time, model and input checksums, every option."""
+    """What produced a document: tool, time, model and input checksums, every option; with a
+    model, its structure (:func:`csi.structure.model_structure`), which ``csi compare`` checks."""
     out: dict[str, Any] = {
         "tool": f"csi {__version__}",
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
     if model is not None:
         out["model"] = {"path": model.path, "name": model.name, "sha256": model.sha256}
+        out[STRUCTURE_KEY] = model_structure(model)
     if table is not None:
         out["input"] = {"path": table.path, "sha256": table.sha256, "sheet": table.sheet, "preset": table.preset}
     out["options"] = dict(options)
@@ -203,12 +206,13 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
                   read: ReadOptions | None = None, by: str | None = None, benchmark: str | os.PathLike[str] | None = None,
                   alpha: float = 0.05, fail_on_drop: float | None = None, fail_on_drop_any: bool = False,
                   method: str | None = None, allow_negative: bool = False, policy: str | None = None,
-                  stage: Stage | None = None) -> Comparison:
+                  allow_model_change: bool = False, stage: Stage | None = None) -> Comparison:
     """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
     exports scored with ``model`` (amended by ``method``, ``allow_negative``, ``policy`` as
     :func:`model_for_run` does; loaded only when there is an export), ``options`` and ``read``
     exactly as :func:`score_export` scores them (``by`` is the breakdown compared, the only
-    breakdown of each export)."""
+    breakdown of each export). Periods scored with different models or options are refused
+    unless ``allow_model_change`` (see :func:`csi.compare.compare_results`)."""
     from csi.compare import compare_results
     from csi.survey.benchmark import read_benchmark
     from csi.survey.results import read_result
@@ -227,14 +231,15 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
             stage(f"scoring {Path(path).name}")
         results.append(score_export(path, m, options, read).result)
     opts = {"alpha": alpha, "by": by, "benchmark": None if benchmark is None else os.fspath(benchmark),
-            "fail_on_drop": fail_on_drop, "fail_on_drop_any": fail_on_drop_any, **asdict(options),
+            "fail_on_drop": fail_on_drop, "fail_on_drop_any": fail_on_drop_any, "allow_model_change": allow_model_change,
+            **asdict(options),
             "sheet": read.sheet, "preset": read.preset, "strict": read.strict, "weight_column": read.weight_column,
             "model": None if model is None else (model.path if isinstance(model, Model) else os.fspath(model))}
     if m is not None:
         opts["method"] = m.root.method
     return compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
                            alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
-                           fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts))
+                           fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts), allow_model_change=allow_model_change)
 
 
 def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,

@@ -59,6 +59,7 @@ import numpy as np
 from csi.errors import DataError, Issue
 from csi.result import Estimate, Result, _fnum, _num
 from csi.stats import holm
+from csi.structure import comparability
 
 __all__ = [
     "SCHEMA",
@@ -69,6 +70,7 @@ __all__ = [
     "BenchmarkScore",
     "Comparison",
     "DropCheck",
+    "ModelChange",
     "NodeComparison",
     "Period",
     "SegmentComparison",
@@ -488,6 +490,29 @@ class DropCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class ModelChange:
+    """Periods scored with different models or options, compared anyway (``--allow-model-change``).
+
+    ``differences``: what differs, one sentence each (shown before any table).
+    ``not_comparable``: ``(id, name, reason)`` of each node left out of the comparison — its
+    bindings changed, a member changed, or it is not in every period; the index (id
+    ``overall``) is among them when anything in the tree changed, and is then shown but not tested.
+    """
+
+    differences: tuple[str, ...]
+    not_comparable: tuple[tuple[str, str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"differences": list(self.differences),
+                "not_comparable": [{"id": i, "name": n, "reason": r} for i, n, r in self.not_comparable]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ModelChange:
+        return cls(tuple(str(x) for x in d.get("differences", ())),
+                   tuple((str(x["id"]), str(x.get("name", x["id"])), str(x.get("reason", ""))) for x in d.get("not_comparable", ())))
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything ``csi compare`` computes; JSON schema ``csi.comparison/1``."""
 
@@ -503,6 +528,7 @@ class Comparison:
     alerts: tuple[Alert, ...] = ()
     warnings: tuple[str, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
+    model_change: ModelChange | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -521,7 +547,7 @@ class Comparison:
         raise KeyError(node_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "schema": SCHEMA,
             "manifest": self.manifest,
             "periods": [p.to_dict() for p in self.periods],
@@ -536,6 +562,9 @@ class Comparison:
             "alerts": [a.to_dict() for a in self.alerts],
             "warnings": list(self.warnings),
         }
+        if self.model_change is not None:  # only when periods that differ were compared anyway
+            d["model_change"] = self.model_change.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Comparison:
@@ -555,6 +584,7 @@ class Comparison:
             alerts=tuple(Alert.from_dict(a) for a in d.get("alerts", ())),
             warnings=tuple(str(w) for w in d.get("warnings", ())),
             manifest=dict(d.get("manifest") or {}),
+            model_change=None if d.get("model_change") is None else ModelChange.from_dict(d["model_change"]),
         )
 
 
@@ -693,8 +723,34 @@ def _model_warnings(results: Sequence[Result], labels: Sequence[str]) -> list[st
     return out
 
 
+def _untested(c: NodeComparison) -> NodeComparison:
+    """The node with its scores but no change: what it measures differs between the periods."""
+    nan = math.nan
+    return replace(c, deltas=(nan,) * len(c.scores), delta=nan, delta_first=nan, se_delta=nan, delta_ci=(nan, nan), z=nan, p=nan,
+                   trend=None)
+
+
+def _comparable(results: Sequence[Result], labels: Sequence[str], sources: Sequence[str], metas: Mapping[str, _Meta],
+                allow: bool) -> tuple[dict[str, str], ModelChange | None]:
+    """The nodes left out (id → why) and the model change to state.
+
+    Raises DataError naming what differs unless ``allow`` (``--allow-model-change``)."""
+    found = comparability(results, labels)
+    if found.alike:
+        return {}, None
+    if not allow:
+        hint = ("compare results scored with the same model and options, or give --allow-model-change to compare only the "
+                "nodes present in every period with unchanged bindings")
+        raise DataError([Issue("model-changed", f"the periods were not scored alike — {what}", file=sources[-1])
+                         for what in (*found.options, *found.structure)]
+                        + [Issue("model-changed", note, file=sources[-1]) for note in found.notes]
+                        + [Issue("model-changed", hint)])
+    left_out = tuple((nid, metas[nid].name if nid in metas else nid, why) for nid, why in found.excluded.items())
+    return found.excluded, ModelChange((*found.options, *found.structure, *found.notes), left_out)
+
+
 def _segment_comparison(by: str, results: Sequence[Result], sources: Sequence[str], metas: Mapping[str, _Meta],
-                        order: Sequence[str], alpha: float, confidence: float) -> SegmentComparison:
+                        order: Sequence[str], alpha: float, confidence: float, index_untested: bool) -> SegmentComparison:
     found = [next((s for s in r.segments if s.by == by), None) for r in results]
     problems = [Issue("segment-missing", f"this result has no breakdown by {by!r} (it has: "
                       f"{', '.join(repr(s.by) for s in r.segments) or 'none'}); score it again with --by {by}, "
@@ -711,6 +767,7 @@ def _segment_comparison(by: str, results: Sequence[Result], sources: Sequence[st
     for value in values:
         gs = [g.get(value) for g in groups]
         ov = _series(overall_meta, [None if g is None else g.overall for g in gs], confidence)
+        ov = _untested(ov) if index_untested else ov
         est = [None if g is None else dict(g.nodes) for g in gs]
         nodes = [_series(metas[nid], [None if e is None else e.get(nid) for e in est], confidence) for nid in order]
         nodes = [c for c in nodes if any(c.present)]
@@ -736,6 +793,7 @@ def compare_results(
     fail_on_drop: float | None = None,
     fail_on_drop_any: bool = False,
     manifest: Mapping[str, Any] | None = None,
+    allow_model_change: bool = False,
 ) -> Comparison:
     """Compare scored periods, oldest first (see the module docstring for the statistics).
 
@@ -760,6 +818,11 @@ def compare_results(
         Widen the check to every dimension (top-level group) as well as the index.
     manifest : mapping, optional
         What produced the comparison (tool, time, options); copied into the JSON.
+    allow_model_change : bool, default False
+        Compare periods scored with different models or options (:mod:`csi.structure`): only
+        the nodes present in every period with unchanged bindings are compared; the others, and
+        the index when anything in the tree changed, are listed in ``model_change`` and never
+        tested, so they raise no alert and never fail the ``fail_on_drop`` check.
 
     Raises
     ------
@@ -767,7 +830,9 @@ def compare_results(
         Fewer than two results, labels or sources of the wrong length, alpha or confidence
         outside (0, 1), a negative ``fail_on_drop``.
     DataError
-        ``by`` is given but a result has no breakdown by that column.
+        ``by`` is given but a result has no breakdown by that column; the periods were scored
+        with different models or options (code ``model-changed``) and ``allow_model_change``
+        is False.
     """
     t = len(results)
     if t < 2:
@@ -794,10 +859,13 @@ def compare_results(
             metas[n.id] = _Meta(n.id, n.name, n.parent, n.kind)
     model_name = next((p.model_name for p in reversed(periods) if p.model_name), "")
     metas[OVERALL_ID] = _Meta(OVERALL_ID, model_name or OVERALL_ID, None, "index")
-    order = _merged_order([[n.id for n in r.nodes] for r in results])
+    excluded, model_change = _comparable(results, labels, sources, metas, allow_model_change)
+    order = [nid for nid in _merged_order([[n.id for n in r.nodes] for r in results]) if nid not in excluded]
     by_id = [{n.id: n.estimate for n in r.nodes} for r in results]
 
     overall = _series(metas[OVERALL_ID], [r.overall for r in results], confidence)
+    if OVERALL_ID in excluded:
+        overall = _untested(overall)
     nodes = [_series(metas[nid], [e.get(nid) for e in by_id], confidence) for nid in order]
     family = _adjust([overall, *nodes], alpha)
     overall, nodes = family[0], family[1:]
@@ -821,7 +889,7 @@ def compare_results(
 
     segments: tuple[SegmentComparison, ...] = ()
     if by is not None:
-        segments = (_segment_comparison(by, results, sources, metas, order, alpha, confidence),)
+        segments = (_segment_comparison(by, results, sources, metas, order, alpha, confidence, OVERALL_ID in excluded),)
 
     alerts = _drop_alerts([overall, *nodes], labels, None)
     for seg in segments:
@@ -839,5 +907,6 @@ def compare_results(
                                 f"{what} fell {-c.delta:.2f} points (≥ {fail_on_drop:g}), Holm-adjusted p = {c.p_adj:.3g}: "
                                 f"--fail-on-drop check failed"))
 
-    return Comparison(periods, float(alpha), float(confidence), overall, tuple(nodes), tuple(_weak_point_changes(results)),
-                      bench_info, segments, check, tuple(alerts), tuple(warnings), dict(manifest or {}))
+    weak = tuple(w for w in _weak_point_changes(results) if w.id not in excluded)
+    return Comparison(periods, float(alpha), float(confidence), overall, tuple(nodes), weak,
+                      bench_info, segments, check, tuple(alerts), tuple(warnings), dict(manifest or {}), model_change)

@@ -160,16 +160,16 @@ def test_trend_worked_case_and_numpy():
 
 def test_trend_in_comparison_with_three_or_more_periods():
     y, se = [70.0, 72.0, 71.0, 75.0], [1.0, 2.0, 1.0, 2.0]
-    rs = [result((y[i], se[i]), [node("a", y[i], se[i])] + ([node("b", 50.0, 1.0)] if i != 1 else [])) for i in range(4)]
+    rs = [result((y[i], se[i]), [node("a", y[i], se[i]), node("b", 50.0, math.nan if i == 1 else 1.0)]) for i in range(4)]
     c = compare_results(rs, ["P1", "P2", "P3", "P4"])
     ref = REF_TRENDS["four"][2]
     assert c.overall.trend.slope == pytest.approx(ref[0], abs=1e-9)
     assert c.node("a").trend.p == pytest.approx(ref[4], abs=1e-12)
     assert c.overall.delta == pytest.approx(4.0) and c.overall.delta_first == pytest.approx(5.0)
-    b = c.node("b")  # absent in P2: trend over the three periods it has, flat
-    assert b.present == (True, False, True, True) and b.trend.periods == 3 and b.trend.slope == pytest.approx(0.0, abs=1e-12)
+    b = c.node("b")  # no standard error in P2: trend over the three periods that have one, flat
+    assert b.trend.periods == 3 and b.trend.slope == pytest.approx(0.0, abs=1e-12)
     d = c.to_dict()
-    assert d["nodes"][1]["scores"] == [50.0, None, 50.0, 50.0]
+    assert d["nodes"][1]["se"] == [1.0, None, 1.0, 1.0]
     assert d["nodes"][1]["trend"]["periods"] == 3
     # with two periods the trend is null
     assert compare_results(rs[:2]).to_dict()["overall"]["trend"] is None
@@ -183,25 +183,60 @@ def test_z_test_edge_cases():
     assert z_test(70, 3, 130, 4)[3] == pytest.approx(3.552964224155e-33, rel=1e-9)
 
 
-def test_nodes_in_some_periods_and_warnings():
-    a = result((70.0, 1.0), [node("g", 70, 1, kind="group"), node("x", 60, 1, "g"), node("old", 80, 1, "g")],
-               sha="a" * 64)
-    b = result((72.0, 1.0), [node("g", 72, 1, kind="group", method="entropy"), node("new", 75, 1, "g"), node("x", 64, 1, "g")],
+def test_different_models_are_refused_naming_what_differs():
+    """Q2 has g = {x, old} weighted fixed, Q3 g = {new, x} weighted by entropy: nodes added and
+    removed, g's members and method changed. Refused, each difference named."""
+    a = result((70.0, 1.0), [node("g", 70, 1, kind="group"), node("x", 60, 1, "g"), node("old", 80, 1, "g")], sha="a" * 64)
+    b = result((72.0, 1.0), [node("g", 50, 1, kind="group", method="entropy"), node("new", 75, 1, "g"), node("x", 64, 1, "g")],
                sha="b" * 64)
-    c = compare_results([a, b], ["Q2", "Q3"])
-    assert [n.id for n in c.nodes] == ["g", "new", "x", "old"]
-    old, new = c.node("old"), c.node("new")
-    assert old.present == (True, False) and new.present == (False, True)
-    assert math.isnan(old.delta) and old.verdict is None and math.isnan(old.p_adj)
-    assert new.verdict is None
-    # the family holds only the testable changes: overall, g, x (m = 3)
-    assert c.node("x").p_adj == pytest.approx(min(1.0, 3 * c.node("x").p), abs=1e-12) or c.node("x").p_adj >= c.node("x").p
-    joined = "\n".join(c.warnings)
-    assert "different model file" in joined and "aaaaaaaaaaaa" in joined
-    assert "group g (G) is weighted by different methods: fixed in Q2, entropy in Q3" in joined
-    assert "old (OLD): only in Q2" in joined and "new (NEW): only in Q3" in joined
+    with pytest.raises(DataError) as e:
+        compare_results([a, b], ["Q2", "Q3"], ["q2.json", "q3.json"], fail_on_drop=1.0, fail_on_drop_any=True)
+    assert set(e.value.codes) == {"model-changed"} and e.value.issues[0].file == "q3.json"
+    msg = e.value.message
+    assert "nodes not in every period: old (only in Q2), new (only in Q3)" in msg
+    assert "bindings changed from Q2 to Q3: g" in msg and "--allow-model-change" in msg
+    assert "no recorded model structure" in msg  # results by hand have no manifest.structure: compared on what the JSON shows
+
+
+def test_allow_model_change_compares_only_matched_nodes():
+    """The same two periods with --allow-model-change: only x (in both, same parent, type and
+    column) is compared; g (members and method changed), old, new and the index are listed as
+    not comparable. g falls 20 points, but it is not a change in satisfaction: no alert, and
+    --fail-on-drop-any does not fire."""
+    a = result((70.0, 1.0), [node("g", 70, 1, kind="group"), node("x", 60, 1, "g"), node("old", 80, 1, "g")], sha="a" * 64)
+    b = result((72.0, 1.0), [node("g", 50, 1, kind="group", method="entropy"), node("new", 75, 1, "g"), node("x", 64, 1, "g")],
+               sha="b" * 64)
+    c = compare_results([a, b], ["Q2", "Q3"], fail_on_drop=1.0, fail_on_drop_any=True, allow_model_change=True)
+    assert [n.id for n in c.nodes] == ["x"]
+    assert c.model_change.not_comparable == (("old", "OLD", "only in Q2"), ("new", "NEW", "only in Q3"),
+                                             ("g", "G", "bindings changed"), ("overall", "hand", "a member changed"))
+    o = c.overall  # shown with its scores, never tested
+    assert o.scores == (70.0, 72.0) and math.isnan(o.delta) and o.verdict is None and o.trend is None
+    x = c.node("x")  # alone in the Holm family: 60 ± 1 → 64 ± 1, z = 4/√2
+    assert x.p == pytest.approx(math.erfc(4 / math.sqrt(2) / math.sqrt(2)), abs=1e-15) and x.p_adj == pytest.approx(x.p)
+    assert not c.check.failed and c.alerts == ()
+    assert any("different model file" in w for w in c.warnings)
     d = c.to_dict()
-    assert d["nodes"][3]["scores"] == [80.0, None] and d["nodes"][3]["verdict"] is None
+    assert d["model_change"]["not_comparable"][2] == {"id": "g", "name": "G", "reason": "bindings changed"}
+    assert Comparison.from_dict(json.loads(json.dumps(d))).to_dict() == d
+    assert "model_change" not in compare_results([P1, P2]).to_dict()  # only when periods that differ were compared
+
+
+def test_different_scoring_options_are_refused():
+    def scored(options):
+        r = copy.deepcopy(P1)
+        return Result(r.overall, r.nodes, r.weak_points, r.respondents, {"options": options})
+
+    base = {"method": "fixed", "weight_column": None, "population": None, "target": None, "outcome_weights": "equal"}
+    a, b = scored(base), scored({**base, "weight_column": "权重", "target": 85.0})
+    with pytest.raises(DataError) as e:
+        compare_results([a, b], ["Q2", "Q3"])
+    assert [str(i).split(" — ")[1] for i in e.value.issues[:2]] == ["weight column: none in Q2, 权重 in Q3",
+                                                                   "target: none in Q2, 85.0 in Q3"]
+    c = compare_results([a, b], ["Q2", "Q3"], allow_model_change=True)
+    assert c.model_change.differences[:2] == ("weight column: none in Q2, 权重 in Q3", "target: none in Q2, 85.0 in Q3")
+    assert c.model_change.not_comparable == () and len(c.nodes) == 5 and c.overall.verdict is not None
+    assert compare_results([a, scored(base)]).model_change is None
 
 
 def test_no_standard_errors():
@@ -280,7 +315,7 @@ def test_segments():
     assert codes == [("segment-drop", "overall", ("部门", "二部")), ("segment-drop", "g", ("部门", "二部"))]
     # a JSON result without that breakdown cannot be compared by it
     with pytest.raises(DataError) as e:
-        compare_results([a, P2], ["Q2", "Q3"], ["a.json", "p2.json"], by="部门")
+        compare_results([a, result((70.0, 1.0), nodes)], ["Q2", "Q3"], ["a.json", "p2.json"], by="部门")
     assert e.value.codes == ["segment-missing"] and e.value.issues[0].file == "p2.json"
     assert "--by 部门" in e.value.message
 
@@ -586,3 +621,41 @@ def test_comparison_is_deterministic():
     a = compare_results([P1, P2], ["x", "y"]).to_dict()
     b = compare_results([copy.deepcopy(P1), copy.deepcopy(P2)], ["x", "y"]).to_dict()
     assert a == b
+
+
+def test_command_refuses_different_models_unless_allowed(app, in_root, tmp_path):
+    """Q2 scored with the built-in model, Q3 with a copy whose phone-wait indicator is scored 0 at
+    180 s instead of 120 s. The structure recorded in each result's manifest differs in
+    phone_wait's binding, so compare stops (exit 2) naming it; with --allow-model-change it
+    says so before any table and compares every other indicator, and 服务效率's significant
+    drop (it holds phone_wait) neither alerts nor fails --fail-on-drop-any."""
+    from csi.api import score_file
+    from csi.model import default_model_path
+    from csi.report.tables import to_json
+    from csi.scoring import ScoreOptions
+
+    text = default_model_path().read_text(encoding="utf-8")
+    assert "best: 30, worst: 120}" in text
+    changed = tmp_path / "indicators.yaml"
+    changed.write_text(text.replace("best: 30, worst: 120}", "best: 30, worst: 180}"), encoding="utf-8")
+    q2, q3 = tmp_path / "q2.json", tmp_path / "q3.json"
+    q2.write_text(to_json(score_file(Q2, options=ScoreOptions(bootstrap=200, seed=0))), encoding="utf-8")
+    q3.write_text(to_json(score_file(Q3, changed, options=ScoreOptions(bootstrap=200, seed=0))), encoding="utf-8")
+    assert json.loads(q3.read_text(encoding="utf-8"))["manifest"]["structure"]["basis"] == "model"
+
+    r = run(app, q2, q3, "-l", "Q2", "-l", "Q3", "--fail-on-drop", "5", "--fail-on-drop-any")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "bindings changed from Q2 to Q3: phone_wait" in r.stderr and "--allow-model-change" in r.stderr
+    assert "Traceback" not in r.stderr
+
+    r = run(app, q2, q3, "-l", "Q2", "-l", "Q3", "--fail-on-drop", "5", "--fail-on-drop-any", "--allow-model-change", "--lang", "en")
+    assert r.exit_code == 0, r.stderr
+    first = r.stdout.lstrip().splitlines()[0]
+    assert first.startswith("! The periods differ in model or scoring options (--allow-model-change)")
+    assert "not comparable: 电话接通时间（秒） (phone_wait): bindings changed" in r.stdout
+    assert "not comparable: 服务效率 (efficiency): a member changed" in r.stdout
+    assert "Alerts" not in r.stdout
+    d = json.loads(run(app, q2, q3, "--allow-model-change", "-f", "json").stdout)
+    ids = [n["id"] for n in d["nodes"]]
+    assert "accuracy" in ids and not {"phone_wait", "service_levels", "efficiency"} & set(ids)
+    assert d["overall"]["verdict"] is None and d["manifest"]["options"]["allow_model_change"] is True

@@ -69,6 +69,10 @@ def compare(
         show_default=False)] = None,
     fail_on_drop_any: Annotated[bool, typer.Option(
         "--fail-on-drop-any", help="With --fail-on-drop: a drop of any dimension fails the check too.")] = False,
+    allow_model_change: Annotated[bool, typer.Option(
+        "--allow-model-change",
+        help="Compare periods scored with different models or options: only the nodes in every period with unchanged "
+             "bindings are compared, and what differs is said first.")] = False,
     fmt: FormatOpt = "table",
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("comparison"), show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
@@ -100,8 +104,13 @@ def compare(
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column)
         comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative,
                                    policy=policy, options=options, read=read, by=by, benchmark=benchmark,
-                                   alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any)
+                                   alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any,
+                                   allow_model_change=allow_model_change)
         show = not quiet or bool(comparison.alerts)
+        if comparison.model_change is not None and (fmt != "table" or not show):  # the table says it itself, first
+            n = len(comparison.model_change.not_comparable)
+            sys.stderr.write(f"csi: the periods differ in model or scoring options; compared anyway (--allow-model-change), "
+                             f"{n} node(s) not comparable: {'; '.join(comparison.model_change.differences)}\n")
         write(planned, "comparison", comparison, lang, stdout=fmt if show and fmt != "table" else None)
         if show and fmt == "table":
             from csi.report.compare_report import render_comparison

@@ -21,7 +21,8 @@ from rich.text import Text
 from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
 from csi.report.tables import escape_cell, fmt, fmt_p, text
 
-__all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text"]
+__all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text",
+           "model_change_lines"]
 
 _TEXT = {
     "title": ("期间比较", "Period comparison"),
@@ -45,7 +46,13 @@ _TEXT = {
     "check_failed": ("--fail-on-drop 检查未通过", "--fail-on-drop check failed"),
     "points": ("分", "points"),
     "per_period": ("分/期", "points/period"),
+    "model_change": ("各期的模型或评分选项不同（--allow-model-change）：只比较各期都有、绑定未变的节点",
+                     "The periods differ in model or scoring options (--allow-model-change): only nodes in every period "
+                     "with unchanged bindings are compared"),
+    "not_comparable": ("不可比", "not comparable"),
 }
+#: The reasons csi.structure gives, in Chinese ("only in …" is translated by its prefix).
+_REASON_ZH = {"bindings changed": "绑定已变", "a member changed": "下属节点有变", "only in ": "仅见于 "}
 _VERDICT = {
     "up": ("显著上升", "significantly up"),
     "down": ("显著下降", "significantly down"),
@@ -190,6 +197,24 @@ def _p_phrase(p: float) -> str:
     return s if s.startswith("<") else f"= {s}"
 
 
+def model_change_lines(comparison: Comparison, lang: str) -> list[str]:
+    """What differs between the periods and the nodes left out, when they were compared anyway."""
+    mc = comparison.model_change
+    if mc is None:
+        return []
+
+    def reason(why: str) -> str:
+        if lang != "zh":
+            return why
+        key = next((k for k in _REASON_ZH if why == k or (k.endswith(" ") and why.startswith(k))), None)
+        return why if key is None else _REASON_ZH[key] + why[len(key):]
+
+    lines = [_t("model_change", lang)] + [f"- {d}" for d in mc.differences]
+    lines += [f"- {_t('not_comparable', lang)}: {text('overall', lang) if nid == 'overall' else name} ({nid}): {reason(why)}"
+              for nid, name, why in mc.not_comparable]
+    return lines
+
+
 def _has_absent(comparison: Comparison) -> bool:
     return any(not all(c.present) for c in comparison.nodes)
 
@@ -268,6 +293,9 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
     t3 = len(labels) >= 3
     o = comparison.overall
     lines = [f"# {_md(comparison.model_name or _t('title', lang))} — {_t('title', lang)}", ""]
+    change = model_change_lines(comparison, lang)
+    if change:
+        lines += [f"**{_md(change[0])}**", ""] + [_md(x) for x in change[1:]] + [""]
     for p in comparison.periods:
         lines.append(f"- **{_md(p.label)}**: `{_md(p.source)}` · {text('n', lang)} {p.n}")
     lines.append("")
@@ -353,6 +381,12 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
     labels = comparison.labels
     t3 = len(labels) >= 3
     o = comparison.overall
+    change = model_change_lines(comparison, lang)
+    if change:  # before any table: what follows compares only part of the model
+        console.print(Text("! " + change[0], style="bold yellow"))
+        for line in change[1:]:
+            console.print(Text("  " + line, style="yellow"))
+        console.print()
     head = Text()
     head.append(comparison.model_name or _t("title", lang), style="bold")
     head.append(f" — {_t('title', lang)}")
