@@ -7,7 +7,7 @@ benchmarks/data/wjx_100k.xlsx   100 000 rows, openpyxl write-only (slow, about a
 benchmarks/data/wjx_1m.csv      1 000 000 rows, built column-wise with numpy, written by pyarrow
 
 The columns are exactly those of examples/make_examples.py (``HEADERS``, 37 columns), which the
-default model csi/data/indicators.yaml reads, and the cells look like a real download: answer
+built-in model indicators.yaml reads, and the cells look like a real download: answer
 labels as text (非常满意 … 非常不满意, 不适用), "(跳过)" for questions skipped by display logic,
 "(空)" for an empty open answer, 所用时间 as "186秒", 提交答卷时间 as "2026/9/7 9:05:03", the
 segment columns 1、客户类型 and 2、部门. On top of that 3 % of the question cells (questions 1–18)

@@ -217,7 +217,11 @@ def walk(node: Group | Item) -> Iterator[Group | Item]:
 
 
 def default_model_path() -> Path:
-    """The model shipped inside the package (the accounting-services index)."""
+    """The model shipped inside the package (the accounting-services index).
+
+    In the repository it is ``indicators.yaml`` at the root; ``csi/data/indicators.yaml`` is a
+    symbolic link to it, which setuptools follows when it builds a wheel or an sdist, so an
+    installed package holds the file itself (docs/architecture.md#the-built-in-model)."""
     return Path(__file__).with_name("data") / "indicators.yaml"
 
 

@@ -7,7 +7,7 @@ Files
 -----
 accounting_2026Q2.xlsx, accounting_2026Q3.xlsx
     Two quarterly 问卷星 (wjx) "按文本" downloads of a bookkeeping (代理记账) firm's
-    client-satisfaction survey, matching the default model ``csi/data/indicators.yaml``.
+    client-satisfaction survey, matching the built-in model ``indicators.yaml`` (the repository's root).
 accounting_2026Q3_bynumber.xlsx
     The Q3 data as a wjx "按序号" download (answers as option codes, −2/−3 for not shown/skipped).
 english/survey.csv, english/model.yaml

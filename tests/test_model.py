@@ -25,6 +25,20 @@ def test_default_model_is_the_six_dimensions_of_the_seeds():
     assert len(m.sha256) == 64
 
 
+def test_the_built_in_model_is_one_file_at_the_root():
+    """indicators.yaml at the repository's root is the built-in model; the package's copy is a
+    link to it (setuptools writes the file itself into wheels and sdists, docs/architecture.md)."""
+    import tomllib
+
+    from conftest import ROOT
+
+    packaged = ROOT / "csi" / "data" / "indicators.yaml"
+    assert packaged.is_symlink() and packaged.resolve() == (ROOT / "indicators.yaml").resolve()
+    assert default_model_path().resolve() == (ROOT / "indicators.yaml").resolve()
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "data/*.yaml" in pyproject["tool"]["setuptools"]["package-data"]["csi"]
+
+
 def test_defaults_cascade_from_root_to_group_to_item():
     m = load_model_text("""
 scale: {min: 1, max: 7}
