@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
+from csi.report.fit import Column, print_table, wrap, wrap_text
 from csi.report.tables import escape_cell, fmt, fmt_p, text
 
 __all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text",
@@ -195,6 +195,37 @@ def _check_text(comparison: Comparison, lang: str) -> str:
 def _p_phrase(p: float) -> str:
     s = fmt_p(p)
     return s if s.startswith("<") else f"= {s}"
+
+
+def _change_columns(cs: Sequence[NodeComparison], labels: Sequence[str], lang: str, trend_details: bool) -> list[Column]:
+    """The columns every comparison table shares: a score per period, Δ, p, verdict, the
+    sparkline (dropped first when narrow) and, with three or more periods, the slope and Δ
+    since the first period (dropped next)."""
+    styles = [_style(c) for c in cs]
+    cols = [Column(lbl, [_score(c, i) for c in cs]) for i, lbl in enumerate(labels)]
+    cols += [Column(_t("delta", lang), [f"{_arrow(c)} {fmt_delta(c.delta)}" for c in cs], styles=styles),
+             Column(_t("p_adj", lang), [fmt_p(c.p_adj) for c in cs]),
+             Column(_t("verdict", lang), [verdict_text(c.verdict, lang) for c in cs], "text", "left", styles=styles),
+             Column(_t("trend", lang), [sparkline(c.scores) for c in cs], "fixed", "left", drop=1)]
+    if trend_details and len(labels) >= 3:
+        cols += [Column(_t("delta_first", lang), [fmt_delta(c.delta_first) for c in cs], drop=3),
+                 Column(_t("slope", lang), [_trend_cell(c) for c in cs], drop=2)]
+    return cols
+
+
+def _node_table(comparison: Comparison, console: Console, lang: str) -> None:
+    """The overall index and every node, fitted to the console (csi.report.fit)."""
+    cs = (comparison.overall, *comparison.nodes)
+    depth = _depths(comparison.nodes)
+    top = [c.kind == "index" or (c.kind == "group" and depth[c.id] == 0) for c in cs]
+    cols = [Column(text("node", lang), [text("overall", lang) if c.kind == "index" else "  " * depth[c.id] + c.name for c in cs],
+                   "name", "left", styles=["bold" if t else "" for t in top]),
+            *_change_columns(cs, comparison.labels, lang, trend_details=True)]
+    if comparison.benchmark is not None:
+        cols.append(Column(comparison.benchmark[0], [_bench_cell(c, lang) for c in cs],
+                           styles=[{"above": "green", "below": "red"}.get((c.benchmark.verdict if c.benchmark else None) or "", "")
+                                   for c in cs]))
+    print_table(console, cols)
 
 
 def model_change_lines(comparison: Comparison, lang: str) -> list[str]:
@@ -379,13 +410,12 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
     """Print the comparison: header, overall change, node table, weak points, segments, alerts."""
     lang = lang or lang_of(comparison)
     labels = comparison.labels
-    t3 = len(labels) >= 3
     o = comparison.overall
     change = model_change_lines(comparison, lang)
     if change:  # before any table: what follows compares only part of the model
-        console.print(Text("! " + change[0], style="bold yellow"))
+        _say(console, "! " + change[0], "bold yellow", "  ")
         for line in change[1:]:
-            console.print(Text("  " + line, style="yellow"))
+            _say(console, "  " + line, "yellow")
         console.print()
     head = Text()
     head.append(comparison.model_name or _t("title", lang), style="bold")
@@ -412,70 +442,31 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
 
     print_findings(comparison_findings(comparison), console, lang)
 
-    table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    table.add_column(text("node", lang))
-    for lbl in labels:
-        table.add_column(lbl, justify="right")
-    table.add_column(_t("delta", lang), justify="right", no_wrap=True)
-    table.add_column(_t("p_adj", lang), justify="right")
-    table.add_column(_t("verdict", lang))
-    table.add_column(_t("trend", lang), no_wrap=True)
-    if t3:
-        table.add_column(_t("delta_first", lang), justify="right")
-        table.add_column(_t("slope", lang), justify="right", no_wrap=True)
-    if comparison.benchmark is not None:
-        table.add_column(comparison.benchmark[0], justify="right", no_wrap=True)
-    depth = _depths(comparison.nodes)
-    for c in (o, *comparison.nodes):
-        top = c.kind == "index" or (c.kind == "group" and depth[c.id] == 0)
-        name = Text(text("overall", lang) if c.kind == "index" else "  " * depth[c.id] + c.name, style="bold" if top else "")
-        cells: list[Text | str] = [name, *[_score(c, i) for i in range(len(labels))],
-                                   Text(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c)), fmt_p(c.p_adj),
-                                   Text(verdict_text(c.verdict, lang), style=_style(c)), sparkline(c.scores)]
-        if t3:
-            cells += [fmt_delta(c.delta_first), _trend_cell(c)]
-        if comparison.benchmark is not None:
-            b = c.benchmark
-            style = {"above": "green", "below": "red"}.get((b.verdict if b else None) or "", "")
-            cells.append(Text(_bench_cell(c, lang), style=style))
-        table.add_row(*cells)
-    console.print(table)
+    _node_table(comparison, console, lang)
     if _has_absent(comparison):
         console.print(_t("absent", lang), style="dim")
 
     if comparison.weak_points:
         console.print()
-        wt = Table(title=_t("weak", lang), title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-        for col, just in ((_t("status", lang), "left"), (text("node", lang), "left"), (_t("rank", lang), "right"),
-                          (text("loss", lang), "right"), (_t("delta_loss", lang), "right")):
-            wt.add_column(col, justify=just)  # type: ignore[arg-type]
-        for wp in comparison.weak_points:
-            style = {"entered": "red", "left": "green"}.get(wp.status, "")
-            dl = wp.delta_loss
-            wt.add_row(Text(_status(wp.status, lang), style=style), wp.name,
-                       " → ".join("–" if r is None else str(r) for r in wp.ranks),
-                       " → ".join(fmt(x, 2) for x in wp.losses),
-                       Text(fmt_delta(dl, 2), style="red" if dl > 0 else ("green" if dl < 0 else "")))
-        console.print(wt)
+        wps = comparison.weak_points
+        print_table(console, [
+            Column(_t("status", lang), [_status(w.status, lang) for w in wps], "text", "left",
+                   styles=[{"entered": "red", "left": "green"}.get(w.status, "") for w in wps]),
+            Column(text("node", lang), [w.name for w in wps], "name", "left"),
+            Column(_t("rank", lang), [" → ".join("–" if r is None else str(r) for r in w.ranks) for w in wps]),
+            Column(text("loss", lang), [" → ".join(fmt(x, 2) for x in w.losses) for w in wps]),
+            Column(_t("delta_loss", lang), [fmt_delta(w.delta_loss, 2) for w in wps],
+                   styles=["red" if w.delta_loss > 0 else ("green" if w.delta_loss < 0 else "") for w in wps]),
+        ], title=_t("weak", lang), title_justify="left")
 
     for seg in comparison.segments:
         console.print()
-        st = Table(title=f"{text('segments', lang)}: {seg.by}", title_justify="left", show_edge=False, header_style="bold",
-                   pad_edge=False)
-        st.add_column(seg.by)
-        st.add_column(text("n", lang), justify="right")
-        for lbl in labels:
-            st.add_column(lbl, justify="right")
-        st.add_column(_t("delta", lang), justify="right", no_wrap=True)
-        st.add_column(_t("p_adj", lang), justify="right")
-        st.add_column(_t("verdict", lang))
-        st.add_column(_t("trend", lang), no_wrap=True)
-        for v in seg.values:
-            c = v.overall
-            st.add_row(Text(v.value), "–" if v.n[-1] is None else str(v.n[-1]), *[_score(c, i) for i in range(len(labels))],
-                       Text(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c)), fmt_p(c.p_adj),
-                       Text(verdict_text(c.verdict, lang), style=_style(c)), sparkline(c.scores))
-        console.print(st)
+        vs = seg.values
+        print_table(console, [
+            Column(seg.by, [v.value for v in vs], "name", "left"),
+            Column(text("n", lang), ["–" if v.n[-1] is None else str(v.n[-1]) for v in vs]),
+            *_change_columns([v.overall for v in vs], labels, lang, trend_details=False),
+        ], title=f"{text('segments', lang)}: {seg.by}", title_justify="left")
         if any(seg.suppressed):
             console.print(", ".join(f"{lbl}: {s}" for lbl, s in zip(labels, seg.suppressed, strict=True) if s)
                           + f" {_t('suppressed', lang)} (n < {seg.min_group})", style="dim")
@@ -483,21 +474,28 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
         if sig:
             console.print(_t("changes", lang), style="bold")
             for val, c in sig:
-                line = Text(f"  {val} · {c.name}  {_score(c, len(labels) - 2)} → {_score(c, len(labels) - 1)}  ")
-                line.append(f"{_arrow(c)} {fmt_delta(c.delta)}", style=_style(c))
-                line.append(f"  {_t('p_adj', lang)} {fmt_p(c.p_adj)}")
-                console.print(line)
+                parts = [f"  {val} · {c.name}", f"  {_score(c, len(labels) - 2)} → {_score(c, len(labels) - 1)}",
+                         f"  {_arrow(c)} {fmt_delta(c.delta)}", f"  {_t('p_adj', lang)} {fmt_p(c.p_adj)}"]
+                line = Text("".join(parts[:2]))
+                line.append(parts[2], style=_style(c))
+                line.append(parts[3])
+                console.print(wrap_text(line, console.width, "    ", items=parts))
 
     if comparison.alerts:
         console.print()
         console.print(_t("alerts", lang), style="bold red")
         if comparison.check is not None and comparison.check.failed:
-            console.print(Text(f"  ! {_check_text(comparison, lang)}", style="bold red"))
+            _say(console, f"  ! {_check_text(comparison, lang)}", "bold red")
         for a in comparison.alerts:
             if a.code != "fail-on-drop":
-                console.print(Text("  ! " + _alert_text(a, lang), style="red"))
+                _say(console, "  ! " + _alert_text(a, lang), "red")
     if comparison.warnings:
         console.print()
         console.print(text("warnings", lang), style="bold")
         for w in comparison.warnings:
-            console.print(Text("  ! " + w, style="yellow"))
+            _say(console, "  ! " + w, "yellow")
+
+
+def _say(console: Console, line: str, style: str, indent: str = "    ") -> None:
+    """A line wrapped to the console between words, later lines indented under the first's text."""
+    console.print(Text("\n".join(wrap(line, console.width, indent=indent)), style=style))

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from csi.report.findings import print_findings, result_findings
+from csi.report.fit import Column, fits, print_table, split_items, wrap, wrap_items
 from csi.report.labels import word
 from csi.report.tables import _depths, fmt, fmt_vs_rest, lang_of, quadrant_text, quality_lines, text
 from csi.result import Result
@@ -77,64 +77,59 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
     console.print(Panel(Group(head, Text(""), big, *extra), expand=False))
     print_findings(result_findings(result), console, lang)
 
-    table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    table.add_column(text("node", lang))
-    table.add_column(text("score", lang), justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column(text("ci", lang), justify="right")
-    table.add_column(text("weight", lang), justify="right")
-    table.add_column(text("n", lang), justify="right")
-    table.add_column(text("alpha", lang), justify="right")
     depth = _depths(result)
-    for node in result.nodes:
-        e = node.estimate
-        style = "bold" if node.kind == "group" and depth[node.id] == 0 else ""
-        name = Text("  " * depth[node.id] + node.name, style=style)
-        target = node.target if node.kind == "item" else _default_target(result)
-        table.add_row(name, Text(fmt(e.score), style=_colour(e.score, target)), bar(e.score, 16),
-                      f"{fmt(e.ci[0])}–{fmt(e.ci[1])}", f"{fmt(node.weight * 100, 0)}%", str(e.n),
-                      fmt(node.alpha, 2) if node.alpha is not None else "")
-    console.print(table)
+    nodes = result.nodes
+    targets = [n.target if n.kind == "item" else _default_target(result) for n in nodes]
+    print_table(console, [
+        Column(text("node", lang), ["  " * depth[n.id] + n.name for n in nodes], "name", "left",
+               styles=["bold" if n.kind == "group" and depth[n.id] == 0 else "" for n in nodes]),
+        Column(text("score", lang), [fmt(n.score) for n in nodes], styles=[_colour(n.score, t) for n, t in zip(nodes, targets, strict=True)]),
+        Column("", [bar(n.score, 16) for n in nodes], "fixed", "left", drop=1),
+        Column(text("ci", lang), [f"{fmt(n.ci[0])}–{fmt(n.ci[1])}" for n in nodes]),
+        Column(text("weight", lang), [f"{fmt(n.weight * 100, 0)}%" for n in nodes]),
+        Column(text("n", lang), [str(n.n) for n in nodes]),
+        Column(text("alpha", lang), [fmt(n.alpha, 2) if n.alpha is not None else "" for n in nodes]),
+    ])
 
     if result.weak_points:
         console.print()
-        wt = Table(title=text("weak", lang), title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-        for col, just in (("#", "right"), (text("node", lang), "left"), (text("score", lang), "right"), (text("target", lang), "right"),
-                          (text("loss", lang), "right"), (text("quadrant", lang), "left"), (text("low", lang), "right"),
-                          (text("stability", lang), "right")):
-            wt.add_column(col, justify=just)  # type: ignore[arg-type]
-        for wp in result.weak_points:
-            wt.add_row(str(wp.rank), wp.name, fmt(wp.score), fmt(wp.target, 0), Text(fmt(wp.loss, 2), style="bold"),
-                       quadrant_text(wp.quadrant, lang), f"{fmt((wp.low_share or 0) * 100, 0)}%", f"{fmt(wp.stability * 100, 0)}%")
-        console.print(wt)
-        for wp in result.weak_points:
+        wps = result.weak_points
+        print_table(console, [
+            Column("#", [str(w.rank) for w in wps]),
+            Column(text("node", lang), [w.name for w in wps], "name", "left"),
+            Column(text("score", lang), [fmt(w.score) for w in wps]),
+            Column(text("target", lang), [fmt(w.target, 0) for w in wps]),
+            Column(text("loss", lang), [fmt(w.loss, 2) for w in wps], styles=["bold"] * len(wps)),
+            Column(text("quadrant", lang), [quadrant_text(w.quadrant, lang) for w in wps], "text", "left"),
+            Column(text("low", lang), [f"{fmt((w.low_share or 0) * 100, 0)}%" for w in wps]),
+            Column(text("stability", lang), [f"{fmt(w.stability * 100, 0)}%" for w in wps]),
+        ], title=text("weak", lang), title_justify="left")
+        for wp in wps:
             if wp.verbatims:
                 console.print(Text(f"  {wp.rank}. {wp.name}", style="bold"))
                 for quote in wp.verbatims:
-                    console.print(Text(f"     “{quote}”", style="italic"))
+                    console.print(Text("\n".join(wrap(f"     “{quote}”", console.width, indent="      ")), style="italic"))
 
     for seg in result.segments:
         console.print()
-        st = Table(title=f"{text('segments', lang)}: {seg.by}", title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-        st.add_column(seg.by)
-        st.add_column(text("n", lang), justify="right")
-        st.add_column(text("score", lang), justify="right")
-        st.add_column("", no_wrap=True)
-        st.add_column(text("ci", lang), justify="right")
-        st.add_column(text("vs_rest", lang), justify="right")
-        for g in seg.groups:
-            st.add_row(Text(g.value), str(g.n), fmt(g.overall.score), bar(g.overall.score, 16), f"{fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])}",
-                       _vs_rest(g.vs_rest))
-        console.print(st)
+        gs = seg.groups
+        print_table(console, [
+            Column(seg.by, [g.value for g in gs], "name", "left"),
+            Column(text("n", lang), [str(g.n) for g in gs]),
+            Column(text("score", lang), [fmt(g.overall.score) for g in gs]),
+            Column("", [bar(g.overall.score, 16) for g in gs], "fixed", "left", drop=1),
+            Column(text("ci", lang), [f"{fmt(g.overall.ci[0])}–{fmt(g.overall.ci[1])}" for g in gs]),
+            Column(text("vs_rest", lang), [_vs_rest(g.vs_rest).plain for g in gs], styles=[_vs_rest(g.vs_rest).style for g in gs]),
+        ], title=f"{text('segments', lang)}: {seg.by}", title_justify="left")
         if seg.suppressed:
             console.print(f"{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})", style="dim")
 
     console.print()
     console.print(text("quality", lang), style="bold")
-    for line in quality_lines(result, lang):
-        console.print(Text("  " + line))
+    for line in quality_lines(result, lang):  # a line breaks between items, never inside one
+        console.print(Text("\n".join(wrap_items(["  ", *split_items(line)], console.width, indent="    "))))
     for w in result.warnings:
-        console.print(Text("  ! " + w, style="yellow"))
+        console.print(Text("\n".join(wrap("  ! " + w, console.width, indent="    ")), style="yellow"))
 
 
 def _vs_rest(test: dict | None) -> Text:
@@ -156,39 +151,53 @@ def render_weights(comparison: MethodComparison, console: Console, lang: str, na
     """Print ``csi weights``: every group's weights under each method, then the index and the
     top weak points by method. ``names``: indicator id → name."""
     runs = list(comparison.runs)
+    width = console.width
     for gid, gname, kids in comparison.groups:
-        t = Table(title=f"{gname} ({gid})", title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-        t.add_column("")
-        for r in runs:
-            t.add_column(r.method, justify="right")
-        for i, (_cid, cname) in enumerate(kids):
-            t.add_row(cname, *("–" if r.error or gid not in r.weights else f"{r.weights[gid][i]:.3f}" for r in runs))
-        t.add_row(Text(word("weights_method", lang), style="dim"), *("" if r.error else r.methods.get(gid, "") for r in runs))
-        console.print(t)
+        label = word("weights_method", lang)
+        name = Column("", [cname for _, cname in kids] + [label], "name", "left", styles=[""] * len(kids) + ["dim"])
+        methods = [Column(r.method, ["–" if r.error or gid not in r.weights else f"{r.weights[gid][i]:.3f}" for i in range(len(kids))]
+                          + ["" if r.error else r.methods.get(gid, "")]) for r in runs]
+        for n, chunk in enumerate(_pages(name, methods, width)):  # too many methods for the width: more tables, the names repeated
+            print_table(console, [name, *chunk], title=f"{gname} ({gid})" if n == 0 else None, title_justify="left")
         for r in runs:
             cr = r.details.get(gid, {}).get("cr")
             if r.method == "model" and cr is not None:
                 line = word("weights_ahp", lang).format(cr=f"{cr:.3f}", lambda_max=f"{r.details[gid]['lambda_max']:.3f}")
-                console.print(Text("  " + line))
+                console.print(Text("\n".join(wrap("  " + line, width, indent="    "))))
         console.print()
-    t = Table(title=word("weights_summary", lang), title_justify="left", show_edge=False, header_style="bold", pad_edge=False)
-    t.add_column(word("weights_method", lang))
-    t.add_column("CSI", justify="right")
-    t.add_column(word("weights_top", lang).format(k=comparison.top_k))
-    for r in runs:
-        if r.error:
-            t.add_row(r.method, "–", word("weights_not_run", lang).format(why=r.error))
-        else:
-            t.add_row(r.method, fmt(r.overall), ("、" if lang == "zh" else ", ").join(names.get(i, i) for i in r.top))
-    console.print(t)
+    sep = "、" if lang == "zh" else ", "
+    print_table(console, [
+        Column(word("weights_method", lang), [r.method for r in runs], "text", "left"),
+        Column("CSI", ["–" if r.error else fmt(r.overall) for r in runs]),
+        Column(word("weights_top", lang).format(k=comparison.top_k),
+               [word("weights_not_run", lang).format(why=r.error) if r.error else sep.join(names.get(i, i) for i in r.top) for r in runs],
+               "name", "left", keep=list(names.values())),
+    ], title=word("weights_summary", lang), title_justify="left")
     console.print()
-    console.print(Text(_sensitivity(comparison, lang, names)))
+    console.print(Text("\n".join(wrap(_sensitivity(comparison, lang, names), width, keep=list(names.values())))))
     warned = [(r.method, w) for r in runs for w in r.warnings]
     if warned:
         console.print()
         console.print(text("warnings", lang), style="bold")
         for method, w in warned:
-            console.print(Text(f"  ! {method}: {w}", style="yellow"))
+            console.print(Text("\n".join(wrap(f"  ! {method}: {w}", width, indent="    ")), style="yellow"))
+
+
+def _pages(name: Column, columns: list[Column], width: int) -> list[list[Column]]:
+    """``columns`` in even runs, each fitting ``width`` beside the ``name`` column with whole
+    names: one run when everything fits, else as few runs as whole names allow."""
+    if fits([name, *columns], width) and _natural_width([name, *columns]) <= width:
+        return [columns]
+    per_page = 1
+    while per_page < len(columns) and _natural_width([name, *columns[:per_page + 1]]) <= width:
+        per_page += 1
+    pages = -(-len(columns) // per_page)
+    size = -(-len(columns) // pages)
+    return [columns[i:i + size] for i in range(0, len(columns), size)]
+
+
+def _natural_width(columns: list[Column]) -> int:
+    return sum(c.natural() for c in columns) + 3 * (len(columns) - 1)
 
 
 def _sensitivity(comparison: MethodComparison, lang: str, names: Mapping[str, str]) -> str:
