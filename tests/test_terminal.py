@@ -127,3 +127,37 @@ def test_data_quality_lines_break_between_items(q3_result):
         part = text[text.index("数据质量"):]
         assert not re.search(r"行\s*\n", part) and not re.search(r"\n\s*\d+：", part)
         assert "行 84：" in part and "'不记得'" in part
+
+
+SENTENCES = [
+    "5. 部门「记账二部」得分 72.0，比其余客户低 5.5 分（Holm p <0.001，样本 133）。",
+    "无效答案 1 个，列 U「8、您最近一次致电我们，大约等待多少秒接通？」，行 84：'不记得'",
+    "pls: group overall: the path coefficient of relationship is negative (-0.00946358); clipped to 0 (allow_negative)",
+    "Top-3 weak points across 7 methods: 电话接通时间（秒） in 5, 沟通频率 in 5; every method agrees on none.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_wrap_loses_and_merges_nothing(text):
+    """At every width from the longest word (plus the indent) to 100, the wrapped lines hold the
+    same characters and the same Latin words and numbers as the text, and each line fits (a
+    regression: 'Holm p' once came out 'Holmp' when a break moved before a bracket)."""
+    from csi.report.fit import tokens, wrap
+
+    words = re.findall(r"[A-Za-z0-9.<>=+-]+", text)
+    for width in range(max(cell_len(t.rstrip()) for t in tokens(text)) + 2, 101):
+        lines = wrap(text, width, indent="  ")
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (width, lines)
+        joined = "".join(line.strip() + ("" if line.endswith(("-", "_", "/")) else " ") for line in lines)
+        assert re.findall(r"[A-Za-z0-9.<>=+-]+", joined) == words, (width, lines)
+
+
+def test_too_narrow_runs_past_the_edge_rather_than_cut(q3_result):
+    """At 36 columns the numbers of the node table need more than the console: the table runs
+    past the edge, one row a line, every interval whole."""
+    text = shown(lambda c: render_result(q3_result, c), 36)
+    assert "…" not in text
+    row = next(line for line in text.splitlines() if line.startswith("服务质量 "))
+    assert "│ 79.8 │" in row and f"{q3_result.nodes[0].ci[0]:.1f}–{q3_result.nodes[0].ci[1]:.1f}" in row
+    assert cell_len(row) > 36

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.segment import Segments
+from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
@@ -155,7 +155,10 @@ def _bracket_breaks(lines: list[str], width: int, indent: str) -> list[str]:
         at = max(out[i].rfind(b) for b in "（(「")
         if at <= len(out[i]) - len(out[i].lstrip(" ")) or any(c in out[i][at:] for c in "）)」"):
             continue
-        moved = indent + out[i][at:] + out[i + 1][len(indent):] if out[i + 1].startswith(indent) else None
+        tail, rest = out[i][at:], out[i + 1][len(indent):]
+        # two narrow characters met only at a space (or after a joiner: accounting_ / 2026Q2)
+        gap = " " if rest and not _wide(tail[-1]) and not _wide(rest[0]) and tail[-1] not in _JOINERS else ""
+        moved = indent + tail + gap + rest if out[i + 1].startswith(indent) else None
         if moved is not None and cell_len(moved) <= width:
             out[i], out[i + 1] = out[i][:at].rstrip(), moved
     return out
@@ -337,8 +340,8 @@ def print_table(console: Console, columns: Sequence[Column], **table_options: ob
     if total <= console.width:
         console.print(table)
         return
-    for line in console.render_lines(table, console.options.update(width=total), pad=False):
-        console.print(Segments(line), soft_wrap=True)
+    lines = console.render_lines(table, console.options.update(width=total), pad=False)
+    console.print(Segments([seg for line in lines for seg in (*line, Segment.line())]), soft_wrap=True, end="")
 
 
 def fit_table(columns: Sequence[Column], width: int, **table_options: object) -> tuple[Table, int]:
