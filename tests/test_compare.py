@@ -659,3 +659,6 @@ def test_command_refuses_different_models_unless_allowed(app, in_root, tmp_path)
     ids = [n["id"] for n in d["nodes"]]
     assert "accuracy" in ids and not {"phone_wait", "service_levels", "efficiency"} & set(ids)
     assert d["overall"]["verdict"] is None and d["manifest"]["options"]["allow_model_change"] is True
+    # for cron: --quiet or a machine format still says on stderr that the periods differ
+    r = run(app, q2, q3, "--allow-model-change", "-f", "json")
+    assert r.stderr.startswith("csi: the periods differ in model or scoring options") and "phone_wait" in r.stderr
