@@ -370,19 +370,31 @@ def sections(findings: list[Finding], lang: str) -> list[tuple[str, list[str]]]:
 
 
 def print_findings(findings: list[Finding], console: Any, lang: str) -> None:
-    """Print numbered sentences under their headings; a long sentence wraps under its own text."""
-    from rich.table import Table
+    """Print numbered sentences under their headings, each wrapped to the console under its own
+    text, names and numbers kept whole (csi/report/fit.py)."""
     from rich.text import Text
 
-    for title, sentences in sections(findings, lang):
+    from csi.report.fit import wrap
+
+    for kind, title in (("findings", heading("findings", lang)), ("recommendations", heading("recommendations", lang))):
+        chosen = [f for f in findings if f.recommendation == (kind == "recommendations")]
+        if not chosen:
+            continue
         console.print(Text(title, style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(overflow="fold")
-        for i, s in enumerate(sentences, 1):
-            grid.add_row(f"  {i}.", Text(s))
-        console.print(grid)
+        for i, f in enumerate(chosen, 1):
+            number = f"  {i}. "
+            sentence = f.text(lang)
+            lines = wrap(sentence, max(console.width - len(number), 20), keep=_names_in(f, sentence))
+            for k, line in enumerate(lines):
+                console.print(Text((number if k == 0 else " " * len(number)) + line.strip()), soft_wrap=True)
     console.print()
+
+
+def _names_in(f: Finding, sentence: str) -> list[str]:
+    """The names a sentence quotes (indicators, units), with their 「」 where it has them:
+    never broken across lines."""
+    names = [f.fields.get(k) for k in ("name", "value")] + list(f.fields.get("names", ()))
+    return [f"「{n}」" if f"「{n}」" in sentence else n for n in names if isinstance(n, str) and n]
 
 
 def markdown_lines(findings: list[Finding], lang: str, escape: Callable[[str], str]) -> list[str]:
