@@ -75,8 +75,13 @@ __all__ = ["Preset", "HeaderColumn", "PRESETS", "get_preset", "detect_preset", "
 #: How the header rows of an export become column names (:meth:`Preset.columns`).
 LAYOUTS = ("first-row", "qualtrics", "qualtrics-legacy", "surveymonkey")
 
-_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:\s*"([^"]*)"')
+# Row 3 of a Qualtrics CSV: {"ImportId":"QID1"} since 2017, {'ImportId': 'QID1'} in the 2016 layout
+_IMPORT_ID = re.compile(r"""^\{\s*(["'])ImportId\1\s*:\s*(["'])(.*?)\2""")
+IMPORT_ID_JSON = r'^\{\s*"ImportId"\s*:\s*"'
+IMPORT_ID_2016 = r"^\{\s*'ImportId'\s*:\s*'"
 _RESPONSE_ID = re.compile(r"^R_[0-9A-Za-z]+$")
+# a cell that is an answer or an id rather than a header: a number, a date or time
+_ANSWER_LIKE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{1,2}:\d{2}")
 # SurveyMonkey's second-row cell under a question that has one column
 _SM_SINGLE = frozenset({"Response", "Open-Ended Response", "Responses"})
 
@@ -128,6 +133,8 @@ class Preset:
     pii_pattern: str = ""
     missing_codes: tuple[str, ...] = ()
     row_separators: tuple[str, ...] = ()
+    third_row: str = ""
+    second_row_any: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ detection
 
@@ -162,12 +169,20 @@ class Preset:
         if self.second_row and not set(self.second_row) <= set(second):
             return (f"expects row 2 to hold {', '.join(self.second_row)} under its ids; row 2 holds: "
                     f"{', '.join(_show(c) for c in second if c) or 'nothing'}")
-        if self.layout == "qualtrics" and self.header_rows == 3:
+        if self.second_row_any and not (set(self.second_row_any) & set(second)):
+            return (f"expects row 2 to hold {' or '.join(self.second_row_any)} under a question; row 2 holds: "
+                    f"{', '.join(_show(c) for c in second if c) or 'nothing'}")
+        if self.second_row_any and any(_ANSWER_LIKE.match(c) for c in second):
+            return ("expects row 2 to hold row labels, not answers; row 2 holds "
+                    + ", ".join(_show(c) for c in second if _ANSWER_LIKE.match(c))[:80])
+        if self.third_row:
             third = rows[1] if len(rows) > 1 else []
             cells = [c for c, h in zip(third, first, strict=False) if h and c]
-            if not cells or not all(_IMPORT_ID.match(c) for c in cells):
-                return ('expects three header rows: field ids (StartDate, …, ResponseId, Q1 …), their texts, and '
-                        '{"ImportId":"QID1"} cells; row 3 holds: ' + (", ".join(_show(c) for c in cells[:4]) or "nothing"))
+            if not cells or not all(re.match(self.third_row, c) for c in cells):
+                example = "{'ImportId': 'QID1'}" if "'" in self.third_row else '{"ImportId":"QID1"}'
+                return (f"expects three header rows: field ids ({', '.join(self.signature) or 'StartDate, …, ResponseId'}, "
+                        f"Q1 …), their texts, and {example} cells; row 3 holds: "
+                        + (", ".join(_show(c) for c in cells[:4]) or "nothing"))
         if self.layout == "qualtrics" and self.header_rows == 2:
             # ids over their texts: "Start Date", "End Date", "Response ID" hold no digit, as a
             # response's dates and R_… id would (whatever language the texts are in)
@@ -178,7 +193,7 @@ class Preset:
                 return ("expects field ids (StartDate, …, ResponseId) over a row of their texts (Start Date, …, "
                         f"Response ID); row 2 holds {_show(start)!r} under StartDate and {_show(response)!r} under "
                         "ResponseId, answers rather than texts")
-        if self.layout == "surveymonkey":
+        if self.layout == "surveymonkey" and self.signature:
             at = first.index(self.signature[0])
             under = second[at] if at < len(second) else ""
             if under:
@@ -257,7 +272,7 @@ def _qualtrics(top: list[list[str]]) -> list[HeaderColumn]:
     for i, text, raw in zip(ids, texts, imports, strict=True):
         name = text or i or None
         match = _IMPORT_ID.match(raw)
-        aliases = tuple(dict.fromkeys(a for a in (i, match.group(1) if match else "") if a and a != name))
+        aliases = tuple(dict.fromkeys(a for a in (i, match.group(3) if match else "") if a and a != name))
         columns.append(HeaderColumn(name, i or name, aliases))
     return _unique(columns, ids)
 
@@ -344,6 +359,7 @@ QUALTRICS = Preset(
          "RecipientEmail", "ExternalReference", "ExternalDataReference"),
     missing_codes=("-99",),
     row_separators=(" - ",),
+    third_row=IMPORT_ID_JSON,
 )
 # An Excel download: the field ids and their texts, no ImportId row.
 QUALTRICS_EXCEL = replace(
@@ -351,6 +367,21 @@ QUALTRICS_EXCEL = replace(
     title="Qualtrics Excel export: field ids over question texts",
     signature=("StartDate", "EndDate", "ResponseId"),
     header_rows=2,
+    third_row="",
+)
+# The 2016 layout (the first exports of the "Insights" platform): ResponseID, ResponseSet,
+# IPAddress, StartDate, EndDate, RecipientLastName, RecipientFirstName, RecipientEmail,
+# ExternalDataReference, Finished, Status, then Q2_1 …; row 2 the same ids over the question
+# texts ("question-row"); row 3 Python-style {'ImportId': 'QID2-1'} (ctesta01/QualtricsTools'
+# sample surveys, exported June 2016).
+QUALTRICS_2016 = replace(
+    QUALTRICS,
+    title="Qualtrics 2016 export: ResponseID, ResponseSet, …, question texts, {'ImportId': …}",
+    signature=("ResponseID", "ResponseSet"),
+    id_column="ResponseID",
+    duration_column=None,
+    third_row=IMPORT_ID_2016,
+    row_separators=(" - ", "-"),
 )
 QUALTRICS_LEGACY = Preset(
     name="qualtrics",
@@ -391,6 +422,18 @@ SURVEYMONKEY_OLD = replace(
     pii=("IP Address", "Email Address", "First Name", "LastName", "Last Name"),
 )
 
+# Panel columns deleted before sharing (Collector ID, Start Date, End Date, IP Address, …;
+# often Respondent ID too): found by its second row, which holds "Response" /
+# "Open-Ended Response" under a question and row labels under a matrix, and no answer.
+SURVEYMONKEY_TRIMMED = replace(
+    SURVEYMONKEY,
+    title="SurveyMonkey export without its panel columns: question texts over Response / row labels",
+    signature=(),
+    look_within=40,
+    second_row_any=tuple(sorted(_SM_SINGLE)),
+    pii=(),
+)
+
 PLAIN = Preset(name="plain", title="one header row, no platform columns")
 
 #: Every preset by name, in detection order; ``plain`` (no signature) is the fallback.
@@ -399,8 +442,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (WJX, TENCENT, QUALTRICS, SURVE
 # Further shapes of the same platform's export, tried after the first (the table says
 # the preset's name whichever it was).
 _OTHER_FORMS: dict[str, tuple[Preset, ...]] = {
-    "qualtrics": (QUALTRICS_EXCEL, QUALTRICS_LEGACY),
-    "surveymonkey": (SURVEYMONKEY_OLD,),
+    "qualtrics": (QUALTRICS_2016, QUALTRICS_EXCEL, QUALTRICS_LEGACY),
+    "surveymonkey": (SURVEYMONKEY_OLD, SURVEYMONKEY_TRIMMED),
 }
 
 
@@ -408,7 +451,7 @@ def forms(preset: Preset) -> tuple[Preset, ...]:
     """The shapes a preset's export comes in: itself, then the others of the same name.
 
     >>> [f.header_rows for f in forms(get_preset("qualtrics"))]
-    [3, 2, 2]
+    [3, 3, 2, 2]
     """
     if PRESETS.get(preset.name) is not preset:
         return (preset,)
@@ -420,7 +463,7 @@ def row_separators(name: str | None = None) -> tuple[str, ...]:
     separators first, then every other preset's.
 
     >>> row_separators("qualtrics")
-    (' - ', '—', ':', '：')
+    (' - ', '-', '—', ':', '：')
     """
     own = [s for form in forms(PRESETS[name]) for s in form.row_separators] if name in PRESETS else []
     every = [s for preset in PRESETS.values() for form in forms(preset) for s in form.row_separators]
