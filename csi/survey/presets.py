@@ -38,7 +38,9 @@ them; the platforms' own help pages where they say):
   docs/validation_result_model.md). An Excel download has the first two rows only. The
   legacy export has two: V1…V10, Q1 … over ResponseID, ResponseSet, Name,
   ExternalDataReference, EmailAddress, IPAddress, Status, StartDate, EndDate, Finished and the
-  question texts (qualtRics sample_legacy.csv).
+  question texts (qualtRics sample_legacy.csv). The 2016 layout has three: ResponseID,
+  ResponseSet, IPAddress, …, Q2_1 …; the same ids over the question texts; and
+  ``{'ImportId': 'QID2-1'}`` in single quotes (QualtricsTools' sample surveys).
 - ``surveymonkey``: row 1 "Respondent ID", "Collector ID", "Start Date", "End Date", "IP
   Address", "Email Address", "First Name", "Last Name", "Custom Data 1", then the question
   texts, blank over the further columns of a question; row 2 blank under the metadata,
@@ -46,7 +48,9 @@ them; the platforms' own help pages where they say):
   or "row - column") under each column of a matrix or multiple-choice question (a
   SurveyMonkey export quoted in full in the GGWash dc-election parser; data-cleaning scripts
   that drop those nine columns). Older exports wrote "RespondentID", "CollectorID",
-  "StartDate", "EndDate", …, "LastName", "Custom Data".
+  "StartDate", "EndDate", …, "LastName", "Custom Data". Shared copies often lack the
+  metadata columns (deleted before the file was passed on); the second row still holds
+  "Response" under a question and the row labels under a matrix, which is how they are known.
 
 >>> detect_preset(["序号", "提交答卷时间", "所用时间", "来源", "1、部门"]).name
 'wjx'
