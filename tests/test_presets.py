@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from csi.errors import CsiError, DataError, InputError
 from csi.model import load_model_text
 from csi.survey import PRESETS, detect_preset, durations_seconds, find_column, get_preset, read_survey
+from csi.survey.columns import locate_column
 from csi.survey.prepare import convert_column, pii_columns, prepare
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
@@ -329,6 +330,9 @@ def test_surveymonkey_export_without_its_panel_columns(tmp_path):
     assert (t.preset, t.first_row, len(t.frame), t.id_column, t.pii_columns) == ("surveymonkey", 3, 4, "Respondent ID", ())
     r = prepare(t, model('{id: talk, match: " - 沟通顺畅$"}'))
     np.testing.assert_allclose(r.values[:, 0], [100, 50, 25, 100])
+    found = locate_column(t, column="沟通顺畅")  # a matrix row by its label in row 2
+    assert (found.header, found.how) == ("请评价以下方面 - 沟通顺畅", "row label")
+    assert locate_column(t, column="总体而言，您对我们的服务满意吗").how == "question text"
     # nothing of the nine left: the second row alone tells it, and plain would have counted it as a respondent
     rows = ["部门,请评价以下方面,,,总体满意度", "Response,账务处理准确性,报税及时性,沟通顺畅,Response",
             "一组,非常满意,满意,非常满意,满意", "二组,满意,一般,一般,满意"]

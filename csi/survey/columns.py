@@ -184,8 +184,10 @@ def _kinds(table: Table) -> tuple[str, str]:
     """What a table's headers and its other names are, as the mapping table says."""
     if table.path.lower().endswith((".sav", ".zsav")):
         return "header", "variable label"
-    if table.preset in ("qualtrics", "surveymonkey"):
+    if table.preset == "qualtrics":
         return "question text", "field id"
+    if table.preset == "surveymonkey":
+        return "question text", "row label"
     return "header", "other name"
 
 

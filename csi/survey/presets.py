@@ -303,8 +303,10 @@ def _surveymonkey(top: list[list[str]]) -> list[HeaderColumn]:
         if not current:  # a row label before any question: the label is all there is
             columns.append(HeaderColumn(sub, sub))
             continue
-        name = current if not sub or sub in _SM_SINGLE else f"{current} - {sub}"
-        columns.append(HeaderColumn(name, question or name))
+        if not sub or sub in _SM_SINGLE:
+            columns.append(HeaderColumn(current, question or current))
+        else:  # a matrix row (or option): its label alone finds it too, where no other column has it
+            columns.append(HeaderColumn(f"{current} - {sub}", question or f"{current} - {sub}", (sub,)))
     return columns
 
 
