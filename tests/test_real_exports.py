@@ -28,7 +28,7 @@ REAL = Path(__file__).parent / "data" / "exports" / "real"
 ENTRIES = yaml.safe_load((REAL / "exports.yaml").read_text(encoding="utf-8"))
 CSV_FILES = [e for e in ENTRIES if e["file"].endswith(".csv")]
 #: header rows above the data of each Qualtrics layout, as its documentation and the files show
-HEADER_ROWS = {"qualtrics2016_": 3, "qualtrics_sample": 3, "qualtrics_legacy": 2}
+HEADER_ROWS = {"qualtrics2016_": 3, "qualtrics_sample": 3, "projoint_": 3, "qualtrics_legacy": 2}
 
 
 def header_rows(name: str) -> int:
@@ -119,3 +119,26 @@ def test_validate_says_how_each_column_was_found(tmp_path):
     rows = {line.split()[0]: line for line in out.splitlines() if line.strip().startswith(("by_label", "by_name"))}
     assert "match: variable label" in rows["by_label"] and "myord" in rows["by_label"]
     assert "header" in rows["by_name"] and "variable label" not in rows["by_name"]
+
+
+def test_a_real_qualtrics_matrix_bound_by_field_ids_scores_as_its_labels_say():
+    """Q3.27_1 … Q3.27_5 of the 2018 projoint export, bound by their field ids and scored through
+    text labels; the expected values come from the raw CSV read with the csv module."""
+    path = REAL / "qualtrics" / "projoint_dartmouth_2018_trimmed.csv"
+    entry = next(e for e in ENTRIES if e["file"].endswith(path.name))
+    points = entry["ratings"][0]["points"]
+    ids = [f"Q3.27_{i}" for i in range(1, 6)]
+    labels = ", ".join(f"{k!r}: {v}" for k, v in points.items())
+    m = load_model_text("scale: {min: 1, max: 5}\nlabels: {" + labels + "}\nquality: {min_answered: 0}\nchildren:\n"
+                        + "".join(f"  - {{id: s{i}, column: '{c}'}}\n" for i, c in enumerate(ids, 1)))
+    t = read_survey(path)
+    assert [locate_column(t, column=c).how for c in ids] == ["field id"] * 5
+    assert [locate_column(t, column=c).header for c in ids] == entry["ratings"][0]["columns"]
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    at = [rows[0].index(c) for c in ids]
+    expected = np.array([[(points[r[i]] - 1) / 4 * 100 if r[i] else np.nan for i in at] for r in rows[3:]])
+    r = prepare(t, m)
+    kept = ~np.isnan(expected).all(axis=1)  # a respondent who answered none of the five is left out
+    assert r.values.shape == (int(kept.sum()), 5)
+    np.testing.assert_allclose(r.values, expected[kept])
