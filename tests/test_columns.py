@@ -86,3 +86,40 @@ def test_a_matrix_question_by_number_is_ambiguous_and_a_missing_one_says_what_th
 def test_match_searches_headers_first(sheet):
     found = locate_column(sheet, match="Price$")
     assert (found.header, found.how) == ("Q8_2 Price", "match: header")
+
+
+def test_the_built_in_model_scores_a_sav_whose_variable_labels_are_the_headers(tmp_path):
+    """The example export saved as SPSS: variables v7, v8 … labelled with the 问卷星 headers
+    ("8、您最近一次致电…"). The built-in model's match:, Q8 and 部门 find them by their labels,
+    its pii: protects 联系人姓名 and 手机号码 by theirs, and the scores are those of the xlsx."""
+    import re
+
+    import numpy as np
+    import pandas as pd
+    import pyreadstat
+
+    from csi.api import score_file
+    from csi.model import default_model_path, load_model
+    from csi.options import ScoreOptions
+    from csi.survey.binding import bind_columns
+    from conftest import EXAMPLES
+
+    xlsx = EXAMPLES / "accounting_2026Q3.xlsx"
+    frame = read_survey(xlsx).frame
+    names = [h if re.fullmatch(r"[^\W\d]\w*", h) else f"v{i + 1}" for i, h in enumerate(frame.columns)]
+    data = pd.DataFrame({n: [None if isinstance(v, float) and np.isnan(v) else
+                             (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)) for v in frame[h]]
+                         for n, h in zip(names, frame.columns, strict=True)})
+    sav = tmp_path / "accounting.sav"
+    pyreadstat.write_sav(data, sav, column_labels=list(frame.columns))
+    t = read_survey(sav)
+    assert (t.preset, len(t.frame)) == ("wjx", len(frame))
+    found = locate_column(t, column="Q8")
+    assert (found.header, found.how) == ("v21", "question number (variable label)")
+    binding = bind_columns(t, load_model(default_model_path()))
+    assert {"v9", "v10"} <= set(binding.pii)  # 3、联系人姓名, 4、手机号码
+    assert "variable label" in " ".join(h for h in binding.found_by if h)
+    options = ScoreOptions(bootstrap=0, seed=0)
+    a, b = score_file(xlsx, options=options), score_file(sav, options=options)
+    assert b.overall.n == a.overall.n
+    assert b.overall.score == pytest.approx(a.overall.score, abs=1e-9)

@@ -550,3 +550,15 @@ def test_wjx_codes_read_as_numbers_name_their_segments_without_a_decimal_point()
     assert values(t.frame["1、您所在的部门"]) == [1.0, 2.0, 1.0, 3.0]
     r = prepare(t, model("{id: sat, column: Q4}", labels=False), by=["1、您所在的部门"])
     assert list(r.segments["1、您所在的部门"]) == ["1", "2", "1", "3"]
+
+
+def test_a_model_written_for_the_text_export_binds_a_sav_by_its_variable_labels():
+    # the match: of a 问卷星 model ("—账务处理准确性$") finds Q3_1 by its label; codes read as labels
+    t = read_survey(EXPORTS / "spss.sav")
+    found = locate_column(t, match="—沟通顺畅$")
+    assert (found.header, found.how) == ("Q3_3", "match: variable label")
+    assert locate_column(t, column="您所在的部门").how == "variable label"
+    r = prepare(t, model('{id: talk, match: "—沟通顺畅$"}', '{id: sat, match: "总体而言"}'))
+    codes, meta = pyreadstat.read_sav(EXPORTS / "spss.sav")  # 1–5 labelled 非常不满意 … 非常满意; 9 declared missing
+    assert meta.variable_value_labels["Q3_3"][5.0] == "非常满意"
+    np.testing.assert_allclose(r.values, (codes[["Q3_3", "Q4"]].to_numpy() - 1) / 4 * 100)

@@ -24,8 +24,8 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
 
     The preset's (``来自IP``) and the model's ``pii:`` list, a name matching as a column
     spec does — exact header, another name of it (:attr:`Table.aliases`), text after the
-    question number, ``Q5`` — but every match counts: an ambiguous name protects all the
-    columns it could mean.
+    question number of a header or of another name, ``Q5`` — but every match counts: an
+    ambiguous name protects all the columns it could mean.
     """
     headers = [str(h) for h in table.frame.columns]
     out = {h: f"the {table.preset} export's personal-data column" for h in table.pii_columns}
@@ -35,6 +35,7 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
         alias = [table.aliases[wanted]] if wanted in table.aliases else []
         hits = [h for h in headers if h == wanted] or alias or [
             h for h in headers if question_stem(h) == wanted or (number is not None and question_number(h) == number)]
+        hits += [h for a, h in table.aliases.items() if question_stem(a) == wanted]  # an SPSS label "3、联系人姓名"
         for h in hits:
             out.setdefault(h, "listed under pii: in the model")
     return out

@@ -117,6 +117,8 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
         if q:
             number = int(q.group(1) or q.group(3))
             hits = _numbered(headers, aliases, number, q.group(2))
+            if hits and question_number(hits[0]) != number:
+                how = f"question number ({alias_kind})"
         else:
             hits = [h for h in headers if question_stem(h) == wanted]
             how = "text after the number"
@@ -171,10 +173,17 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
 
 def _numbered(headers: Sequence[str], aliases: Mapping[str, str], number: int, part: str | None) -> list[str]:
     """The headers of question ``number`` (its row ``part`` when given); in a file whose
-    headers carry no numbers, the columns whose field id or name is ``Q5_…`` (``Q5_2``)."""
-    hits = [h for h in headers if question_number(h) == number and (part is None or question_part(h) == part)]
+    headers carry no numbers, the columns whose other name (an SPSS variable label) has it,
+    else those whose field id or name is ``Q5_…`` (``Q5_2``)."""
+    def numbered(name: str) -> bool:
+        return question_number(name) == number and (part is None or question_part(name) == part)
+
+    hits = [h for h in headers if numbered(h)]
     if hits:
         return hits
+    labelled = {aliases[a] for a in aliases if numbered(a)}  # an SPSS label "8、…" over a variable v8
+    if labelled:
+        return [h for h in headers if h in labelled]
     ids = rf"[Qq]{number}_{re.escape(part)}" if part is not None else rf"[Qq]{number}_\w+"
     named = {h for h in headers if re.fullmatch(ids, h)} | {aliases[a] for a in aliases if re.fullmatch(ids, a)}
     return [h for h in headers if h in named]
