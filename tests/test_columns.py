@@ -6,10 +6,20 @@ A hand-made sheet numbers its questions in one of the styles below; ``column: Q5
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import numpy as np
+import pandas as pd
+import pyreadstat
+import pytest
+from conftest import EXAMPLES
+
+from csi.api import score_file
 from csi.errors import DataError
+from csi.model import default_model_path, load_model
+from csi.options import ScoreOptions
 from csi.survey import read_survey
+from csi.survey.binding import bind_columns
 from csi.survey.columns import locate_column, question_number, question_part, question_stem
 
 HEADERS = ["序号", "5、速度", "Q6 Ease of ordering", "Q7. Friendliness", "Q8_1 Speed", "Q8_2 Price", "9. 态度",
@@ -92,18 +102,6 @@ def test_the_built_in_model_scores_a_sav_whose_variable_labels_are_the_headers(t
     """The example export saved as SPSS: variables v7, v8 … labelled with the 问卷星 headers
     ("8、您最近一次致电…"). The built-in model's match:, Q8 and 部门 find them by their labels,
     its pii: protects 联系人姓名 and 手机号码 by theirs, and the scores are those of the xlsx."""
-    import re
-
-    import numpy as np
-    import pandas as pd
-    import pyreadstat
-
-    from csi.api import score_file
-    from csi.model import default_model_path, load_model
-    from csi.options import ScoreOptions
-    from csi.survey.binding import bind_columns
-    from conftest import EXAMPLES
-
     xlsx = EXAMPLES / "accounting_2026Q3.xlsx"
     frame = read_survey(xlsx).frame
     names = [h if re.fullmatch(r"[^\W\d]\w*", h) else f"v{i + 1}" for i, h in enumerate(frame.columns)]
