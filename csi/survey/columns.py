@@ -104,28 +104,10 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
     where = {"file": table.path, "sheet": table.sheet, "value": column if column is not None else match}
 
     number: int | None = None
-    aliases = table.aliases
     header_kind, alias_kind = _kinds(table)
     if column is not None:
-        wanted = column.strip()
-        if wanted in headers:
-            return ColumnMatch(wanted, header_kind)
-        if wanted in aliases:
-            return ColumnMatch(aliases[wanted], alias_kind)
-        q = _QSPEC.match(wanted)
-        how = "question number"
-        if q:
-            number = int(q.group(1) or q.group(3))
-            hits = _numbered(headers, aliases, number, q.group(2))
-            if hits and question_number(hits[0]) != number:
-                how = f"question number ({alias_kind})"
-        else:
-            hits = [h for h in headers if question_stem(h) == wanted]
-            how = "text after the number"
-            if not hits:
-                hits = list(dict.fromkeys(h for a, h in aliases.items() if question_stem(a) == wanted))
-                how = f"text after the number ({alias_kind})"
-        target = wanted
+        target = column.strip()
+        hits, how, number = _by_name(headers, table.aliases, target, header_kind, alias_kind)
     else:
         try:
             pattern = re.compile(match)  # type: ignore[arg-type]
@@ -134,7 +116,7 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
         hits = [h for h in headers if pattern.search(h)]
         how = f"match: {header_kind}"
         if not hits:
-            hits = list(dict.fromkeys(h for a, h in aliases.items() if pattern.search(a)))
+            hits = list(dict.fromkeys(h for a, h in table.aliases.items() if pattern.search(a)))
             how = f"match: {alias_kind}"
         target = re.sub(r"[\\^$.*+?()\[\]{}|]", "", match or "")
 
@@ -157,18 +139,38 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
         numbers = sorted({n for h in headers if (n := question_number(h)) is not None})
         found = f"the questions here are numbered {_ranges(numbers)}" if numbers else \
             "no header here starts with a question number (\"5、…\")"
-        close = [h for h in headers if h.lower() == wanted.lower()] or _closest(wanted, headers, aliases=aliases)
+        close = [h for h in headers if h.lower() == target.lower()] or _closest(target, headers, aliases=table.aliases)
         if close:
             found += f"; closest headers: {_listing(table, close)}"
         raise DataError(Issue("missing-column", f"{label}: there is no question {number}; {found}. "
                               "Use the exact header or match: with a regular expression", **where))
-    close = _closest(target, headers, aliases=aliases)
+    close = _closest(target, headers, aliases=table.aliases)
     shown = f"closest headers: {_listing(table, close)}" if close else \
         f"the headers are: {_listing(table, headers, limit=10)}"
     raise DataError(Issue("missing-column",
                           f"{label}: no header matches; {shown}. Give the exact header, Q<n> for "
                           "question n, the text after the number, or match: with a regular expression",
                           **where))
+
+
+def _by_name(headers: Sequence[str], aliases: Mapping[str, str], wanted: str, header_kind: str,
+             alias_kind: str) -> tuple[list[str], str, int | None]:
+    """The headers a ``column:`` name finds, how, and the question number it asked for."""
+    if wanted in headers:
+        return [wanted], header_kind, None
+    if wanted in aliases:
+        return [aliases[wanted]], alias_kind, None
+    q = _QSPEC.match(wanted)
+    if q:
+        number = int(q.group(1) or q.group(3))
+        hits = _numbered(headers, aliases, number, q.group(2))
+        labelled = bool(hits) and question_number(hits[0]) != number
+        return hits, f"question number ({alias_kind})" if labelled else "question number", number
+    hits = [h for h in headers if question_stem(h) == wanted]
+    if hits:
+        return hits, "text after the number", None
+    hits = list(dict.fromkeys(h for a, h in aliases.items() if question_stem(a) == wanted))
+    return hits, f"text after the number ({alias_kind})", None
 
 
 def _numbered(headers: Sequence[str], aliases: Mapping[str, str], number: int, part: str | None) -> list[str]:
