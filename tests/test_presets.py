@@ -277,12 +277,14 @@ def test_qualtrics_2016_layout_with_single_quoted_import_ids(tmp_path):
     assert list(t.frame.columns)[6:] == ["总体满意度", "请评价-速度", "请评价-态度"]
     assert (find_column(t, column="Q2_2"), find_column(t, column="QID2-2")) == ("请评价-态度", "请评价-态度")
     assert t.pii_columns == ("IPAddress",)
-    # a third row in neither quoting: a forced preset names both forms it expected
-    rows[2] = ",".join("{ImportId: x}" for _ in range(9))
-    (tmp_path / "bad.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    # without row 3 (an Excel download, or the row deleted) row 2 is still a header
+    (tmp_path / "two.csv").write_text("\n".join(rows[:2] + rows[3:]) + "\n", encoding="utf-8")
+    two = read_survey(tmp_path / "two.csv")
+    assert (two.preset, two.first_row, len(two.frame), find_column(two, column="Q2_2")) == ("qualtrics", 3, 1, "请评价-态度")
+    # a file of another shape forced to qualtrics hears of every form, the 2016 ones too
     with pytest.raises(DataError) as e:
-        read_survey(tmp_path / "bad.csv", preset="qualtrics")
-    assert "{'ImportId': 'QID1'}" in str(e.value) and '{"ImportId":"QID1"}' in str(e.value)
+        read_survey(EXPORTS / "tencent.csv", preset="qualtrics")
+    assert "ResponseID, ResponseSet" in str(e.value) and '{"ImportId":"QID1"}' in str(e.value)
 
 
 def test_qualtrics_legacy_export():

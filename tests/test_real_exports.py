@@ -142,3 +142,12 @@ def test_a_real_qualtrics_matrix_bound_by_field_ids_scores_as_its_labels_say():
     kept = ~np.isnan(expected).all(axis=1)  # a respondent who answered none of the five is left out
     assert r.values.shape == (int(kept.sum()), 5)
     np.testing.assert_allclose(r.values, expected[kept])
+
+
+def test_the_2016_layout_without_its_import_id_row(tmp_path):
+    # an Excel download of that layout, or the CSV with row 3 deleted: row 2 is still no respondent
+    lines = (REAL / "qualtrics" / "qualtrics2016_no_basis_for_evaluation.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "two_rows.csv").write_text("\n".join(lines[:2] + lines[3:]) + "\n", encoding="utf-8")
+    t = read_survey(tmp_path / "two_rows.csv")
+    assert (t.preset, t.first_row, len(t.frame), t.id_column) == ("qualtrics", 3, 15, "ResponseID")
+    assert locate_column(t, column="Q3_4").header.endswith("Green beans (Q3_4)")

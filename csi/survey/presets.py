@@ -187,7 +187,7 @@ class Preset:
                 return (f"expects three header rows: field ids ({', '.join(self.signature) or 'StartDate, …, ResponseId'}, "
                         f"Q1 …), their texts, and {example} cells; row 3 holds: "
                         + (", ".join(_show(c) for c in cells[:4]) or "nothing"))
-        if self.layout == "qualtrics" and self.header_rows == 2:
+        if self.layout == "qualtrics" and self.header_rows == 2 and not self.second_row:
             # ids over their texts: "Start Date", "End Date", "Response ID" hold no digit, as a
             # response's dates and R_… id would (whatever language the texts are in)
             start, end, response = (second[first.index(h)] if first.index(h) < len(second) else ""
@@ -367,14 +367,6 @@ QUALTRICS = Preset(
     row_separators=(" - ",),
     third_row=IMPORT_ID_JSON,
 )
-# An Excel download: the field ids and their texts, no ImportId row.
-QUALTRICS_EXCEL = replace(
-    QUALTRICS,
-    title="Qualtrics Excel export: field ids over question texts",
-    signature=("StartDate", "EndDate", "ResponseId"),
-    header_rows=2,
-    third_row="",
-)
 # The 2016 layout (the first exports of the "Insights" platform): ResponseID, ResponseSet,
 # IPAddress, StartDate, EndDate, RecipientLastName, RecipientFirstName, RecipientEmail,
 # ExternalDataReference, Finished, Status, then Q2_1 …; row 2 the same ids over the question
@@ -388,6 +380,23 @@ QUALTRICS_2016 = replace(
     duration_column=None,
     third_row=IMPORT_ID_2016,
     row_separators=(" - ", "-"),
+)
+# The 2016 layout downloaded as Excel, or with its ImportId row deleted: the ids over the ids
+# and question texts.
+QUALTRICS_2016_EXCEL = replace(
+    QUALTRICS_2016,
+    title="Qualtrics 2016 export without its ImportId row: ResponseID, ResponseSet over the same and the texts",
+    header_rows=2,
+    third_row="",
+    second_row=("ResponseID", "ResponseSet"),
+)
+# An Excel download: the field ids and their texts, no ImportId row.
+QUALTRICS_EXCEL = replace(
+    QUALTRICS,
+    title="Qualtrics Excel export: field ids over question texts",
+    signature=("StartDate", "EndDate", "ResponseId"),
+    header_rows=2,
+    third_row="",
 )
 QUALTRICS_LEGACY = Preset(
     name="qualtrics",
@@ -448,7 +457,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (WJX, TENCENT, QUALTRICS, SURVE
 # Further shapes of the same platform's export, tried after the first (the table says
 # the preset's name whichever it was).
 _OTHER_FORMS: dict[str, tuple[Preset, ...]] = {
-    "qualtrics": (QUALTRICS_2016, QUALTRICS_EXCEL, QUALTRICS_LEGACY),
+    "qualtrics": (QUALTRICS_2016, QUALTRICS_2016_EXCEL, QUALTRICS_EXCEL, QUALTRICS_LEGACY),
     "surveymonkey": (SURVEYMONKEY_OLD, SURVEYMONKEY_TRIMMED),
 }
 
@@ -457,7 +466,7 @@ def forms(preset: Preset) -> tuple[Preset, ...]:
     """The shapes a preset's export comes in: itself, then the others of the same name.
 
     >>> [f.header_rows for f in forms(get_preset("qualtrics"))]
-    [3, 3, 2, 2]
+    [3, 3, 2, 2, 2]
     """
     if PRESETS.get(preset.name) is not preset:
         return (preset,)
