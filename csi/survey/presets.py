@@ -120,7 +120,10 @@ class Preset:
     numeric (``"-2"``) also matches a numeric cell of that value, since the reader turns
     numeric text into numbers. ``row_separators`` join a matrix question and its row label
     in a header (问卷星 "5、题干—行标签": ``"—"``): :func:`~csi.survey.columns.find_column`
-    suggests binding each row by its label.
+    suggests binding each row by its label. ``third_row`` is a regular expression every
+    non-blank cell of row 3 must match (Qualtrics' ImportIds); ``second_row_any`` texts of
+    which row 2 must hold at least one, and no number or date (a SurveyMonkey export
+    without its metadata columns).
     """
 
     name: str
@@ -446,7 +449,6 @@ SURVEYMONKEY_TRIMMED = replace(
     signature=(),
     look_within=40,
     second_row_any=tuple(sorted(_SM_SINGLE)),
-    pii=(),
 )
 
 PLAIN = Preset(name="plain", title="one header row, no platform columns")
