@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from csi.errors import CsiError, DataError, InputError
 from csi.model import load_model_text
 from csi.survey import PRESETS, detect_preset, durations_seconds, find_column, get_preset, read_survey
+from csi.survey.columns import locate_column
 from csi.survey.prepare import convert_column, pii_columns, prepare
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
@@ -34,7 +35,7 @@ EXPORTS = Path(__file__).parent / "data" / "exports"
 DETECTED = {
     "tencent.csv": "tencent", "tencent_gbk.csv": "tencent",
     "qualtrics.csv": "qualtrics", "qualtrics_legacy.csv": "qualtrics",
-    "surveymonkey.csv": "surveymonkey", "surveymonkey.xlsx": "surveymonkey",
+    "surveymonkey.csv": "surveymonkey", "surveymonkey.xlsx": "surveymonkey", "surveymonkey_trimmed.csv": "surveymonkey",
     "wjx_text.xlsx": "wjx", "wjx_codes.xlsx": "wjx", "gbk.csv": "wjx", "wjx.parquet": "wjx",
     "plain.csv": "plain", "bom.csv": "plain", "plain.tsv": "plain", "plain.ods": "plain", "spss.sav": "plain",
 }
@@ -263,6 +264,29 @@ def test_qualtrics_in_another_language_duplicate_texts_and_the_excel_form(tmp_pa
     assert values(t.frame["Zufriedenheit"]) == [5.0, 4.0]
 
 
+def test_qualtrics_2016_layout_with_single_quoted_import_ids(tmp_path):
+    rows = ["ResponseID,ResponseSet,IPAddress,StartDate,EndDate,Finished,Q1,Q2_1,Q2_2",
+            "ResponseID,ResponseSet,IPAddress,StartDate,EndDate,Finished,总体满意度,请评价-速度,请评价-态度",
+            ",".join(f"\"{{'ImportId': '{i}'}}\"" for i in
+                     ["responseId", "responseSetId", "ipAddress", "startDate", "endDate", "finished", "QID1", "QID2-1",
+                      "QID2-2"]),
+            "R_1,Default Response Set,,2016-06-24 14:27:08,2016-06-24 14:27:08,1,5,4,3"]
+    (tmp_path / "q.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    t = read_survey(tmp_path / "q.csv")
+    assert (t.preset, t.first_row, len(t.frame), t.id_column) == ("qualtrics", 4, 1, "ResponseID")
+    assert list(t.frame.columns)[6:] == ["总体满意度", "请评价-速度", "请评价-态度"]
+    assert (find_column(t, column="Q2_2"), find_column(t, column="QID2-2")) == ("请评价-态度", "请评价-态度")
+    assert t.pii_columns == ("IPAddress",)
+    # without row 3 (an Excel download, or the row deleted) row 2 is still a header
+    (tmp_path / "two.csv").write_text("\n".join(rows[:2] + rows[3:]) + "\n", encoding="utf-8")
+    two = read_survey(tmp_path / "two.csv")
+    assert (two.preset, two.first_row, len(two.frame), find_column(two, column="Q2_2")) == ("qualtrics", 3, 1, "请评价-态度")
+    # a file of another shape forced to qualtrics hears of every form, the 2016 ones too
+    with pytest.raises(DataError) as e:
+        read_survey(EXPORTS / "tencent.csv", preset="qualtrics")
+    assert "ResponseID, ResponseSet" in str(e.value) and '{"ImportId":"QID1"}' in str(e.value)
+
+
 def test_qualtrics_legacy_export():
     t = read_survey(EXPORTS / "qualtrics_legacy.csv")
     assert (t.preset, t.first_row) == ("qualtrics", 3)
@@ -300,6 +324,33 @@ def test_surveymonkey_export(name):
     assert durations_seconds(t) is None
     r = prepare(t, model("{id: sat, column: 总体而言，您对我们的服务满意吗}", '{id: talk, match: " - 沟通顺畅$"}'))
     np.testing.assert_allclose(r.values, [[100, 100], [75, 50], [50, 25], [100, 100]])
+
+
+def test_surveymonkey_export_without_its_panel_columns(tmp_path):
+    t = read_survey(EXPORTS / "surveymonkey_trimmed.csv")
+    assert list(t.frame.columns) == [SM_HEADER[0], *SM_HEADER[9:]]  # not "Unnamed: E"
+    assert (t.preset, t.first_row, len(t.frame), t.id_column, t.pii_columns) == ("surveymonkey", 3, 4, "Respondent ID", ())
+    r = prepare(t, model('{id: talk, match: " - 沟通顺畅$"}'))
+    np.testing.assert_allclose(r.values[:, 0], [100, 50, 25, 100])
+    found = locate_column(t, column="沟通顺畅")  # a matrix row by its label in row 2
+    assert (found.header, found.how) == ("请评价以下方面 - 沟通顺畅", "row label")
+    assert locate_column(t, column="总体而言，您对我们的服务满意吗").how == "question text"
+    # nothing of the nine left: the second row alone tells it, and plain would have counted it as a respondent
+    rows = ["部门,请评价以下方面,,,总体满意度", "Response,账务处理准确性,报税及时性,沟通顺畅,Response",
+            "一组,非常满意,满意,非常满意,满意", "二组,满意,一般,一般,满意"]
+    (tmp_path / "bare.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    bare = read_survey(tmp_path / "bare.csv")
+    assert (bare.preset, len(bare.frame), bare.id_column) == ("surveymonkey", 2, None)
+    assert list(bare.frame.columns) == ["部门", *(f"请评价以下方面 - {m}" for m in ["账务处理准确性", "报税及时性", "沟通顺畅"]),
+                                        "总体满意度"]
+    plain = read_survey(tmp_path / "bare.csv", preset="plain")  # row 1's names; row 2 is still no respondent
+    assert (plain.preset, len(plain.frame), plain.first_row) == ("plain", 2, 3)
+
+
+def test_a_plain_file_with_response_among_its_answers_stays_plain(tmp_path):
+    (tmp_path / "a.csv").write_text("id,反馈类型,评分\n1,Response,5\n2,Complaint,4\n", encoding="utf-8")
+    t = read_survey(tmp_path / "a.csv")
+    assert (t.preset, len(t.frame)) == ("plain", 2)
 
 
 def test_surveymonkey_older_names_and_a_multiple_choice_question(tmp_path):
@@ -493,3 +544,23 @@ def test_any_bytes_named_sav_or_parquet_give_a_table_or_a_csi_error(tmp_path, da
     except CsiError:
         return
     assert len(t.frame) > 0 and t.frame.columns.is_unique
+
+
+def test_wjx_codes_read_as_numbers_name_their_segments_without_a_decimal_point():
+    # 按序号: 部门 is exported as 1, 2, 1, 3 and read as numbers; a breakdown shows "1", not "1.0"
+    t = read_survey(EXPORTS / "wjx_codes.xlsx")
+    assert values(t.frame["1、您所在的部门"]) == [1.0, 2.0, 1.0, 3.0]
+    r = prepare(t, model("{id: sat, column: Q4}", labels=False), by=["1、您所在的部门"])
+    assert list(r.segments["1、您所在的部门"]) == ["1", "2", "1", "3"]
+
+
+def test_a_model_written_for_the_text_export_binds_a_sav_by_its_variable_labels():
+    # the match: of a 问卷星 model ("—账务处理准确性$") finds Q3_1 by its label; codes read as labels
+    t = read_survey(EXPORTS / "spss.sav")
+    found = locate_column(t, match="—沟通顺畅$")
+    assert (found.header, found.how) == ("Q3_3", "match: variable label")
+    assert locate_column(t, column="您所在的部门").how == "variable label"
+    r = prepare(t, model('{id: talk, match: "—沟通顺畅$"}', '{id: sat, match: "总体而言"}'))
+    codes, meta = pyreadstat.read_sav(EXPORTS / "spss.sav")  # 1–5 labelled 非常不满意 … 非常满意; 9 declared missing
+    assert meta.variable_value_labels["Q3_3"][5.0] == "非常满意"
+    np.testing.assert_allclose(r.values, (codes[["Q3_3", "Q4"]].to_numpy() - 1) / 4 * 100)

@@ -86,11 +86,12 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
               markup=False)
     binding = bind_columns(table, m)
     problems = 0
-    mapping = RichTable("node", "column", "letter", "answers", "unmatched answers", show_edge=False, header_style="bold")
-    for item, col, issues in zip(m.all_items, binding.items, binding.item_issues, strict=True):
+    mapping = RichTable("node", "column", "letter", "found by", "answers", "unmatched answers", show_edge=False,
+                        header_style="bold")
+    for item, col, issues, how in zip(m.all_items, binding.items, binding.item_issues, binding.found_by, strict=True):
         if col is None:
             problems += len(issues)
-            mapping.add_row(item.id, f"✗ {issues[0].message}", "", "", "")
+            mapping.add_row(item.id, f"✗ {issues[0].message}", "", "", "", "")
             continue
         raw, bad = convert_column(table.frame[col], item, table.missing_codes)
         unmatched = ""
@@ -98,7 +99,7 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
             problems += 1
             seen = list(dict.fromkeys(shown_cell(v) for v in table.frame[col][bad]))
             unmatched = f"{int(bad.sum())}: " + ", ".join(repr(v) for v in seen[:4]) + (" …" if len(seen) > 4 else "")
-        mapping.add_row(item.id, col, table.letter(col), str(int((raw == raw).sum())), unmatched)
+        mapping.add_row(item.id, col, table.letter(col), how or "", str(int((raw == raw).sum())), unmatched)
     out.print(mapping)
     for kind in ("segment", "comments", "population margin", "duplicate key"):
         for r in binding.role(kind):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from csi.errors import DataError, Issue
 from csi.model import Model
+from csi.survey.columns import locate_column
 from csi.survey.read import Table, find_column, question_number, question_stem
 
 __all__ = ["Role", "Binding", "bind_columns", "columns_used", "pii_columns"]
@@ -23,8 +24,8 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
 
     The preset's (``来自IP``) and the model's ``pii:`` list, a name matching as a column
     spec does — exact header, another name of it (:attr:`Table.aliases`), text after the
-    question number, ``Q5`` — but every match counts: an ambiguous name protects all the
-    columns it could mean.
+    question number of a header or of another name, ``Q5`` — but every match counts: an
+    ambiguous name protects all the columns it could mean.
     """
     headers = [str(h) for h in table.frame.columns]
     out = {h: f"the {table.preset} export's personal-data column" for h in table.pii_columns}
@@ -34,6 +35,7 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
         alias = [table.aliases[wanted]] if wanted in table.aliases else []
         hits = [h for h in headers if h == wanted] or alias or [
             h for h in headers if question_stem(h) == wanted or (number is not None and question_number(h) == number)]
+        hits += [h for a, h in table.aliases.items() if question_stem(a) == wanted]  # an SPSS label "3、联系人姓名"
         for h in hits:
             out.setdefault(h, "listed under pii: in the model")
     return out
@@ -90,6 +92,8 @@ class Binding:
     roles: tuple[Role, ...]
     pii: dict[str, str]
     pii_issues: tuple[Issue, ...]
+    #: per item, how its column was found (:class:`~csi.survey.columns.ColumnMatch`), None when it was not
+    found_by: tuple[str | None, ...] = ()
 
     def role(self, kind: str) -> list[Role]:
         return [r for r in self.roles if r.role == kind]
@@ -113,13 +117,17 @@ def _role(table: Table, role: str, name: str, what: str) -> Role:
 def bind_columns(table: Table, model: Model, *, by: Sequence[str] = (), weight_column: str | None = None) -> Binding:
     """Find every column ``model`` (and ``by``, ``weight_column``) names in ``table``; never raises."""
     items: list[str | None] = []
+    found_by: list[str | None] = []
     item_issues: list[tuple[Issue, ...]] = []
     for item in model.all_items:
         try:
-            items.append(find_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})"))
+            found = locate_column(table, column=item.column, match=item.match, what=f"{item.path} ({item.id})")
+            items.append(found.header)
+            found_by.append(found.how)
             item_issues.append(())
         except DataError as e:
             items.append(None)
+            found_by.append(None)
             item_issues.append(tuple(e.issues))
     roles = [_role(table, "by", name, f"segment {name!r}") for name in by]
     roles += [_role(table, "segment", name, f"segment {name!r}") for name in model.segments]
@@ -129,7 +137,8 @@ def bind_columns(table: Table, model: Model, *, by: Sequence[str] = (), weight_c
     roles += [_role(table, "comments", name, f"comments {name!r}") for name in model.comments]
     roles += [_role(table, "population margin", column, f"population.margins {column!r}") for column, _ in model.margins]
     pii = pii_columns(table, model)
-    return Binding(tuple(items), tuple(item_issues), tuple(roles), pii, tuple(_pii_issues(table, model, items, roles, pii)))
+    return Binding(tuple(items), tuple(item_issues), tuple(roles), pii, tuple(_pii_issues(table, model, items, roles, pii)),
+                   tuple(found_by))
 
 
 def _pii_issues(table: Table, model: Model, items: Sequence[str | None], roles: Sequence[Role], pii: Mapping[str, str]) -> list[Issue]:

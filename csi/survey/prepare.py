@@ -174,9 +174,25 @@ def _quality(table: Table, reason: np.ndarray, kept: np.ndarray, straight: np.nd
 def _segment(distinct: DistinctCells, col: str, kept: np.ndarray) -> pd.Categorical:
     """Each kept respondent's value of a ``--by`` column as text, "(missing)" where blank."""
     codes, cells = distinct[col]
-    text = cells.astype("string").str.strip().fillna("(missing)").replace("", "(missing)")
+    text = pd.Series([segment_text(v) for v in cells], dtype="string").str.strip().fillna("(missing)").replace("", "(missing)")
     same, labels = pd.factorize(np.append(text.to_numpy(dtype=object), "(missing)"))  # " 一部" is "一部"
     return pd.Categorical.from_codes(np.take(same, codes[kept]), categories=pd.Index(labels, dtype=object), validate=False)
+
+
+def segment_text(value: object) -> str | None:
+    """A segment's value as a report shows it: a whole-number code without ".0" (问卷星 按序号
+    writes 部门 as 1, 2, 3, which a numeric column holds as 1.0, 2.0, 3.0); None when blank.
+
+    >>> segment_text(1.0), segment_text(2.5), segment_text("一组"), segment_text(float("nan"))
+    ('1', '2.5', '一组', None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    return str(value)
 
 
 def _comments(table: Table, distinct: DistinctCells, col: str, kept: np.ndarray) -> np.ndarray:

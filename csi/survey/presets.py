@@ -38,7 +38,9 @@ them; the platforms' own help pages where they say):
   docs/validation_result_model.md). An Excel download has the first two rows only. The
   legacy export has two: V1…V10, Q1 … over ResponseID, ResponseSet, Name,
   ExternalDataReference, EmailAddress, IPAddress, Status, StartDate, EndDate, Finished and the
-  question texts (qualtRics sample_legacy.csv).
+  question texts (qualtRics sample_legacy.csv). The 2016 layout has three: ResponseID,
+  ResponseSet, IPAddress, …, Q2_1 …; the same ids over the question texts; and
+  ``{'ImportId': 'QID2-1'}`` in single quotes (QualtricsTools' sample surveys).
 - ``surveymonkey``: row 1 "Respondent ID", "Collector ID", "Start Date", "End Date", "IP
   Address", "Email Address", "First Name", "Last Name", "Custom Data 1", then the question
   texts, blank over the further columns of a question; row 2 blank under the metadata,
@@ -46,7 +48,9 @@ them; the platforms' own help pages where they say):
   or "row - column") under each column of a matrix or multiple-choice question (a
   SurveyMonkey export quoted in full in the GGWash dc-election parser; data-cleaning scripts
   that drop those nine columns). Older exports wrote "RespondentID", "CollectorID",
-  "StartDate", "EndDate", …, "LastName", "Custom Data".
+  "StartDate", "EndDate", …, "LastName", "Custom Data". Shared copies often lack the
+  metadata columns (deleted before the file was passed on); the second row still holds
+  "Response" under a question and the row labels under a matrix, which is how they are known.
 
 >>> detect_preset(["序号", "提交答卷时间", "所用时间", "来源", "1、部门"]).name
 'wjx'
@@ -75,8 +79,13 @@ __all__ = ["Preset", "HeaderColumn", "PRESETS", "get_preset", "detect_preset", "
 #: How the header rows of an export become column names (:meth:`Preset.columns`).
 LAYOUTS = ("first-row", "qualtrics", "qualtrics-legacy", "surveymonkey")
 
-_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:\s*"([^"]*)"')
+# Row 3 of a Qualtrics CSV: {"ImportId":"QID1"} since 2017, {'ImportId': 'QID1'} in the 2016 layout
+_IMPORT_ID = re.compile(r"""^\{\s*(["'])ImportId\1\s*:\s*(["'])(.*?)\2""")
+IMPORT_ID_JSON = r'^\{\s*"ImportId"\s*:\s*"'
+IMPORT_ID_2016 = r"^\{\s*'ImportId'\s*:\s*'"
 _RESPONSE_ID = re.compile(r"^R_[0-9A-Za-z]+$")
+# a cell that is an answer or an id rather than a header: a number, a date or time
+_ANSWER_LIKE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{1,2}:\d{2}")
 # SurveyMonkey's second-row cell under a question that has one column
 _SM_SINGLE = frozenset({"Response", "Open-Ended Response", "Responses"})
 
@@ -111,7 +120,10 @@ class Preset:
     numeric (``"-2"``) also matches a numeric cell of that value, since the reader turns
     numeric text into numbers. ``row_separators`` join a matrix question and its row label
     in a header (问卷星 "5、题干—行标签": ``"—"``): :func:`~csi.survey.columns.find_column`
-    suggests binding each row by its label.
+    suggests binding each row by its label. ``third_row`` is a regular expression every
+    non-blank cell of row 3 must match (Qualtrics' ImportIds); ``second_row_any`` texts of
+    which row 2 must hold at least one, and no number or date (a SurveyMonkey export
+    without its metadata columns).
     """
 
     name: str
@@ -128,6 +140,8 @@ class Preset:
     pii_pattern: str = ""
     missing_codes: tuple[str, ...] = ()
     row_separators: tuple[str, ...] = ()
+    third_row: str = ""
+    second_row_any: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ detection
 
@@ -162,13 +176,21 @@ class Preset:
         if self.second_row and not set(self.second_row) <= set(second):
             return (f"expects row 2 to hold {', '.join(self.second_row)} under its ids; row 2 holds: "
                     f"{', '.join(_show(c) for c in second if c) or 'nothing'}")
-        if self.layout == "qualtrics" and self.header_rows == 3:
+        if self.second_row_any and not (set(self.second_row_any) & set(second)):
+            return (f"expects row 2 to hold {' or '.join(self.second_row_any)} under a question; row 2 holds: "
+                    f"{', '.join(_show(c) for c in second if c) or 'nothing'}")
+        if self.second_row_any and any(_ANSWER_LIKE.match(c) for c in second):
+            return ("expects row 2 to hold row labels, not answers; row 2 holds "
+                    + ", ".join(_show(c) for c in second if _ANSWER_LIKE.match(c))[:80])
+        if self.third_row:
             third = rows[1] if len(rows) > 1 else []
             cells = [c for c, h in zip(third, first, strict=False) if h and c]
-            if not cells or not all(_IMPORT_ID.match(c) for c in cells):
-                return ('expects three header rows: field ids (StartDate, …, ResponseId, Q1 …), their texts, and '
-                        '{"ImportId":"QID1"} cells; row 3 holds: ' + (", ".join(_show(c) for c in cells[:4]) or "nothing"))
-        if self.layout == "qualtrics" and self.header_rows == 2:
+            if not cells or not all(re.match(self.third_row, c) for c in cells):
+                example = "{'ImportId': 'QID1'}" if "'" in self.third_row else '{"ImportId":"QID1"}'
+                return (f"expects three header rows: field ids ({', '.join(self.signature) or 'StartDate, …, ResponseId'}, "
+                        f"Q1 …), their texts, and {example} cells; row 3 holds: "
+                        + (", ".join(_show(c) for c in cells[:4]) or "nothing"))
+        if self.layout == "qualtrics" and self.header_rows == 2 and not self.second_row:
             # ids over their texts: "Start Date", "End Date", "Response ID" hold no digit, as a
             # response's dates and R_… id would (whatever language the texts are in)
             start, end, response = (second[first.index(h)] if first.index(h) < len(second) else ""
@@ -178,7 +200,7 @@ class Preset:
                 return ("expects field ids (StartDate, …, ResponseId) over a row of their texts (Start Date, …, "
                         f"Response ID); row 2 holds {_show(start)!r} under StartDate and {_show(response)!r} under "
                         "ResponseId, answers rather than texts")
-        if self.layout == "surveymonkey":
+        if self.layout == "surveymonkey" and self.signature:
             at = first.index(self.signature[0])
             under = second[at] if at < len(second) else ""
             if under:
@@ -257,7 +279,7 @@ def _qualtrics(top: list[list[str]]) -> list[HeaderColumn]:
     for i, text, raw in zip(ids, texts, imports, strict=True):
         name = text or i or None
         match = _IMPORT_ID.match(raw)
-        aliases = tuple(dict.fromkeys(a for a in (i, match.group(1) if match else "") if a and a != name))
+        aliases = tuple(dict.fromkeys(a for a in (i, match.group(3) if match else "") if a and a != name))
         columns.append(HeaderColumn(name, i or name, aliases))
     return _unique(columns, ids)
 
@@ -284,8 +306,10 @@ def _surveymonkey(top: list[list[str]]) -> list[HeaderColumn]:
         if not current:  # a row label before any question: the label is all there is
             columns.append(HeaderColumn(sub, sub))
             continue
-        name = current if not sub or sub in _SM_SINGLE else f"{current} - {sub}"
-        columns.append(HeaderColumn(name, question or name))
+        if not sub or sub in _SM_SINGLE:
+            columns.append(HeaderColumn(current, question or current))
+        else:  # a matrix row (or option): its label alone finds it too, where no other column has it
+            columns.append(HeaderColumn(f"{current} - {sub}", question or f"{current} - {sub}", (sub,)))
     return columns
 
 
@@ -344,6 +368,30 @@ QUALTRICS = Preset(
          "RecipientEmail", "ExternalReference", "ExternalDataReference"),
     missing_codes=("-99",),
     row_separators=(" - ",),
+    third_row=IMPORT_ID_JSON,
+)
+# The 2016 layout (the first exports of the "Insights" platform): ResponseID, ResponseSet,
+# IPAddress, StartDate, EndDate, RecipientLastName, RecipientFirstName, RecipientEmail,
+# ExternalDataReference, Finished, Status, then Q2_1 …; row 2 the same ids over the question
+# texts ("question-row"); row 3 Python-style {'ImportId': 'QID2-1'} (ctesta01/QualtricsTools'
+# sample surveys, exported June 2016).
+QUALTRICS_2016 = replace(
+    QUALTRICS,
+    title="Qualtrics 2016 export: ResponseID, ResponseSet, …, question texts, {'ImportId': …}",
+    signature=("ResponseID", "ResponseSet"),
+    id_column="ResponseID",
+    duration_column=None,
+    third_row=IMPORT_ID_2016,
+    row_separators=(" - ", "-"),
+)
+# The 2016 layout downloaded as Excel, or with its ImportId row deleted: the ids over the ids
+# and question texts.
+QUALTRICS_2016_EXCEL = replace(
+    QUALTRICS_2016,
+    title="Qualtrics 2016 export without its ImportId row: ResponseID, ResponseSet over the same and the texts",
+    header_rows=2,
+    third_row="",
+    second_row=("ResponseID", "ResponseSet"),
 )
 # An Excel download: the field ids and their texts, no ImportId row.
 QUALTRICS_EXCEL = replace(
@@ -351,6 +399,7 @@ QUALTRICS_EXCEL = replace(
     title="Qualtrics Excel export: field ids over question texts",
     signature=("StartDate", "EndDate", "ResponseId"),
     header_rows=2,
+    third_row="",
 )
 QUALTRICS_LEGACY = Preset(
     name="qualtrics",
@@ -391,6 +440,17 @@ SURVEYMONKEY_OLD = replace(
     pii=("IP Address", "Email Address", "First Name", "LastName", "Last Name"),
 )
 
+# Panel columns deleted before sharing (Collector ID, Start Date, End Date, IP Address, …;
+# often Respondent ID too): found by its second row, which holds "Response" /
+# "Open-Ended Response" under a question and row labels under a matrix, and no answer.
+SURVEYMONKEY_TRIMMED = replace(
+    SURVEYMONKEY,
+    title="SurveyMonkey export without its panel columns: question texts over Response / row labels",
+    signature=(),
+    look_within=40,
+    second_row_any=tuple(sorted(_SM_SINGLE)),
+)
+
 PLAIN = Preset(name="plain", title="one header row, no platform columns")
 
 #: Every preset by name, in detection order; ``plain`` (no signature) is the fallback.
@@ -399,8 +459,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (WJX, TENCENT, QUALTRICS, SURVE
 # Further shapes of the same platform's export, tried after the first (the table says
 # the preset's name whichever it was).
 _OTHER_FORMS: dict[str, tuple[Preset, ...]] = {
-    "qualtrics": (QUALTRICS_EXCEL, QUALTRICS_LEGACY),
-    "surveymonkey": (SURVEYMONKEY_OLD,),
+    "qualtrics": (QUALTRICS_2016, QUALTRICS_2016_EXCEL, QUALTRICS_EXCEL, QUALTRICS_LEGACY),
+    "surveymonkey": (SURVEYMONKEY_OLD, SURVEYMONKEY_TRIMMED),
 }
 
 
@@ -408,7 +468,7 @@ def forms(preset: Preset) -> tuple[Preset, ...]:
     """The shapes a preset's export comes in: itself, then the others of the same name.
 
     >>> [f.header_rows for f in forms(get_preset("qualtrics"))]
-    [3, 2, 2]
+    [3, 3, 2, 2, 2]
     """
     if PRESETS.get(preset.name) is not preset:
         return (preset,)
@@ -420,7 +480,7 @@ def row_separators(name: str | None = None) -> tuple[str, ...]:
     separators first, then every other preset's.
 
     >>> row_separators("qualtrics")
-    (' - ', '—', ':', '：')
+    (' - ', '-', '—', ':', '：')
     """
     own = [s for form in forms(PRESETS[name]) for s in form.row_separators] if name in PRESETS else []
     every = [s for preset in PRESETS.values() for form in forms(preset) for s in form.row_separators]

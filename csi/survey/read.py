@@ -139,6 +139,9 @@ def _read(shown: str, sheet: str | int | None, preset: str | None, say: Callable
     below = None if grid.typed else rows_below(grid, 2)
     if forced is not None:
         chosen = fitting_form(forced, top, below, shown, source.sheet, grid.header_row)
+        platform = detect_preset(top, below) if forced.name == "plain" and below is not None else chosen
+        if platform.header_rows > 1:  # --preset plain on a platform export: row 1 names, its other header rows skipped
+            chosen = replace(chosen, header_rows=platform.header_rows)
     else:
         chosen = detect_preset(top, below)
     composed = dict(zip(grid.indexes, chosen.columns([top, *(below or ())]), strict=True))

@@ -340,7 +340,7 @@ def model_files() -> dict[str, str | bytes]:
     files["model_bad_regex.yaml"] = "name: regex\nchildren:\n  - {id: q1, match: \"q(1\"}\n  - {id: q2, match: \"*q2\"}\n"
     files["model_regex_nothing.yaml"] = "name: regex\nchildren:\n  - {id: q1, match: \"^Q1$\"}\n  - {id: q2, column: q2}\n"
     files["model_regex_many.yaml"] = "name: regex\nchildren:\n  - {id: q1, match: \"^q\"}\n  - {id: q2, column: q2}\n"
-    files["model_missing_column.yaml"] = "name: missing\nchildren:\n  - {id: q1, column: q11}\n  - {id: q2, column: Q2}\n"
+    files["model_missing_column.yaml"] = "name: missing\nchildren:\n  - {id: q1, column: q11}\n  - {id: q2, column: Q4}\n"
     files["model_python_tag.yaml"] = "name: !!python/object/apply:os.system [\"echo hacked\"]\nchildren:\n" + items
     files["model_not_utf8.yaml"] = "name: 满意度\nchildren:\n".encode("gbk") + items.encode()
     files["model_empty.yaml"] = "# nothing here yet\n"

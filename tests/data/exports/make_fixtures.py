@@ -20,6 +20,8 @@ Good files (this folder):
   qualtrics_legacy.csv  the legacy export: V1…V10/Q1… over ResponseID…/question texts
   surveymonkey.csv    SurveyMonkey CSV: question texts over Response / Open-Ended Response / row labels
   surveymonkey.xlsx   the same as a workbook, each matrix question's cell merged over its columns
+  surveymonkey_trimmed.csv  the same with the panel columns deleted before it was shared: only
+                      Respondent ID is left of the nine, the second row still under the questions
   spss.sav            SPSS: codes 1–5 labelled 非常不满意…非常满意, 9 不适用 declared missing,
                       variable labels holding the question texts, a string and a date variable
   wjx.parquet         a 问卷星 download kept as Parquet: integer, float, dictionary, timestamp columns
@@ -281,6 +283,11 @@ def surveymonkey_csv(path: Path) -> None:
     path.write_bytes(("\r\n".join(minimal(r) for r in surveymonkey_rows()) + "\r\n").encode("utf-8-sig"))
 
 
+def surveymonkey_trimmed(path: Path) -> None:
+    rows = [[r[0], *r[len(SM_META):]] for r in surveymonkey_rows()]
+    path.write_bytes(("\r\n".join(minimal(r) for r in rows) + "\r\n").encode("utf-8-sig"))
+
+
 def surveymonkey_xlsx(path: Path) -> None:
     wb = workbook()
     ws = wb.active
@@ -354,6 +361,7 @@ def main() -> None:
     qualtrics_legacy(HERE / "qualtrics_legacy.csv")
     surveymonkey_csv(HERE / "surveymonkey.csv")
     surveymonkey_xlsx(HERE / "surveymonkey.xlsx")
+    surveymonkey_trimmed(HERE / "surveymonkey_trimmed.csv")
     spss(HERE / "spss.sav")
     parquet(HERE / "wjx.parquet")
     two_sheets(HERE / "two_sheets.xlsx")
