@@ -103,7 +103,7 @@ def _decode(data: bytes, shown: str) -> str:
 def _check_score(value: Any, what: str, problems: list[Issue], **where: Any) -> float | None:
     x = _number(value)
     if x is None or not math.isfinite(x) or not 0.0 <= x <= 100.0:
-        problems.append(Issue("benchmark-score", f"{what}: expected a score from 0 to 100, got {value!r}", value=value, **where))
+        problems.append(Issue("benchmark-score", f"{what}: expected a score from 0 to 100, got {_shown(value)}", value=value, **where))
         return None
     return x
 
@@ -113,10 +113,16 @@ def _check_se(value: Any, what: str, problems: list[Issue], **where: Any) -> flo
         return None
     x = _number(value)
     if x is None or not math.isfinite(x) or x < 0.0:
-        problems.append(Issue("benchmark-se", f"{what}: expected a standard error ≥ 0 (or nothing), got {value!r}",
+        problems.append(Issue("benchmark-se", f"{what}: expected a standard error ≥ 0 (or nothing), got {_shown(value)}",
                               value=value, **where))
         return None
     return x
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a very long one cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + "…"
 
 
 def _unknown(key: str, allowed: tuple[str, ...]) -> str:

@@ -114,12 +114,12 @@ class SheetScan:
     plain_numbers: bool | None = None
 
 
-def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
+def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool, max_cells: int = MAX_SHEET_CELLS) -> SheetScan:
     """How far a worksheet reaches, checked before calamine reads it (it cannot be stopped
     once it allocates), and — when ``formulas`` — its formulas that were never calculated.
 
     The ``<dimension ref="A1:AN4001"/>`` that Excel, WPS and openpyxl write at the top of a
-    sheet is taken at its word when it is within :data:`MAX_SHEET_CELLS`: reading it costs
+    sheet is taken at its word when it is within ``max_cells`` (:data:`MAX_SHEET_CELLS`): reading it costs
     nothing. A sheet without one (openpyxl's write-only mode) or with a larger one is
     scanned: one decompression and a regular expression that matches
     only references past the furthest seen so far (about 0.3 s for 100 000 rows × 40
@@ -139,7 +139,7 @@ def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
         first_col, first_row, last_col, last_row = dimension.groups()
         rows = int(last_row) - int(first_row) + 1
         columns = column_number(last_col) - column_number(first_col) + 1
-        if 0 < rows and 0 < columns and rows * columns <= MAX_SHEET_CELLS:
+        if 0 < rows and 0 < columns and rows * columns <= max_cells:
             extent = _Extent(int(last_row), int(last_row), column_number(last_col))
             if not formulas:
                 return SheetScan(extent)
@@ -148,7 +148,7 @@ def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
     # 9 999 rows are not even looked at, so a normal export costs one pass without a match.
     found = _scan_sheet(archive, part, (52, 9999), formulas)
     assert found.extent is not None
-    if found.extent.bound * found.extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
+    if found.extent.bound * found.extent.columns > max_cells:  # measure it without the floors
         found = replace(found, extent=_scan_sheet(archive, part, (0, 0), False).extent)
     return found
 
@@ -253,17 +253,18 @@ def _unescape(raw: bytes) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
-def check_extent(extent: _Extent, shown: str, sheet: str) -> None:
-    if extent.bound * extent.columns <= MAX_SHEET_CELLS:
+def check_extent(extent: _Extent, shown: str, sheet: str, max_cells: int = MAX_SHEET_CELLS) -> None:
+    if extent.bound * extent.columns <= max_cells:
         return
     cells = extent.last_row * extent.columns
     letter = column_letter(extent.columns - 1)
     raise fail("sheet-too-large",
                 f"the sheet's used range reaches column {letter} and row {extent.last_row:,} ({', '.join(extent.far)}): "
                 f"{extent.last_row:,} rows × {extent.columns:,} columns are {cells:,} cells, about "
-                f"{cells * 32 / 1e9:,.1f} GB of memory to read; the limit is {MAX_SHEET_CELLS:,} cells. A stray value "
+                f"{cells * 32 / 1e9:,.1f} GB of memory to read; the limit is {max_cells:,} cells. A stray value "
                 "far from the answers is the usual cause: in Excel, Ctrl+End jumps to the last used cell; delete the "
-                "rows and columns after the answers and save again, or save the sheet as CSV",
+                "rows and columns after the answers and save again, or save the sheet as CSV (or, if the sheet "
+                "really is that large, raise the limit with --max-memory)",
                 shown, sheet=sheet, row=extent.last_row, letter=letter)
 
 
