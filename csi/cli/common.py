@@ -189,6 +189,9 @@ def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang
     from csi.report.formats import render
     from csi.report.write import write_planned
 
+    if stdout is not None and sys.stdout is None:  # (started with descriptor 1 closed: `csi … >&-`)
+        fail(f"standard output is closed, so the {stdout} report has nowhere to go; write it to a file with "
+             f"-o FILE instead of --format {stdout}")
     rendered: dict[str, str | bytes] = {}
 
     def once(fmt: str) -> str | bytes:
