@@ -184,8 +184,9 @@ def plan(outputs: Sequence[Path] | None, inputs: Sequence[Path | None], kind: st
 
 
 def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang: str | None,
-          stdout: str | None = None) -> None:
-    """Write the planned reports, then (unless None) print format ``stdout`` of the document."""
+          stdout: str | None = None, extra: Sequence[tuple[Path, str | bytes, bool]] = ()) -> None:
+    """Write the planned reports and the ``extra`` files ``(path, content, bom)`` — all or
+    none — then (unless None) print format ``stdout`` of the document."""
     from csi.report.formats import render
     from csi.report.write import write_planned
 
@@ -199,7 +200,7 @@ def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang
             rendered[fmt] = render(kind, fmt, document, lang)
         return rendered[fmt]
 
-    write_planned(planned, once)
+    write_planned(planned, once, extra)
     if stdout is not None:
         text = once(stdout)
         sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))

@@ -87,12 +87,12 @@ def score(
             scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
                                   stage=bar.stage, step=bar.step)
         result = scored.result
-        write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt)
+        extra = []
         if exclusions is not None:
             from csi.report.tables import exclusions_csv
-            from csi.report.write import atomic_write
 
-            atomic_write(exclusions, exclusions_csv(scored.responses.quality), bom=True)  # a CSV for Excel, as -o x.csv
+            extra.append((exclusions, exclusions_csv(scored.responses.quality), True))  # a CSV for Excel, as -o x.csv
+        write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt, extra=extra)
         if fmt == "table" and not quiet:
             from csi.report.terminal import render_result
 
