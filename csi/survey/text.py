@@ -256,7 +256,9 @@ def _python_csv(body: bytes, delimiter: str, shown: str, limits: Limits) -> list
     """Every cell of a file pyarrow refused for its rows of other widths: a short row is
     padded with blanks, as Excel shows it; a row with a filled cell beyond the header is
     refused (``extra-cells``), since a delimiter inside an unquoted cell moves every answer
-    after it one column to the right."""
+    after it one column to the right. When most rows are wider than the first, the first is
+    a title above the header (which :mod:`csi.survey.headers` reports): every row is padded
+    to the widest."""
     import pyarrow as pa
 
     limit = csv.field_size_limit(1 << 30)  # a long free-text answer is not an error
@@ -265,10 +267,13 @@ def _python_csv(body: bytes, delimiter: str, shown: str, limits: Limits) -> list
     finally:
         csv.field_size_limit(limit)
     header = len(rows[0]) if rows else 0
+    width = max((len(r) for r in rows), default=0)
+    if width > header:
+        check_width(width, 1 + next(i for i, r in enumerate(rows) if len(r) == width), shown, limits)
     extra = [i for i, r in enumerate(rows) if len(r) > header and any(c.strip() for c in r[header:])]
+    if 2 * len(extra) >= len(rows) - 1:  # most rows wider: the first row is a title, not the header
+        return [pa.array([r[i] if i < len(r) else "" for r in rows], pa.string()) for i in range(width)]
     if extra:
-        widest = max(extra, key=lambda i: len(rows[i]))
-        check_width(len(rows[widest]), widest + 1, shown, limits)
         listed = ", ".join(str(i + 1) for i in extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
         raise fail("extra-cells", f"has {len(rows[extra[0]])} cells but the header row has {header} "
                    f"(rows with cells beyond the header: {listed}); a {_named(delimiter)} inside a cell that is not "
