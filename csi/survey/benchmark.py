@@ -136,6 +136,7 @@ def parse_benchmark_yaml(text: str, file: str = "<benchmark>", default_label: st
 
     lines: dict[str, int] = {}
     try:
+        _check_shape(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
@@ -186,6 +187,32 @@ def parse_benchmark_yaml(text: str, file: str = "<benchmark>", default_label: st
     if problems:
         raise DataError(problems)
     return Benchmark(str(label).strip(), tuple(scores), str(source))
+
+
+#: Deepest nesting of a benchmark file: ``scores:`` → id → ``{score, se}`` is three levels.
+_MAX_DEPTH = 16
+
+
+def _check_shape(text: str, file: str) -> None:
+    """Refuse aliases (``*name``) and deep nesting before the document is built: an alias
+    bomb (a list of ten aliases of a list of ten aliases …) is a few hundred bytes that
+    expand to billions of values, and a benchmark needs neither."""
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(Issue("benchmark-yaml", f"an alias (*{event.anchor}) at column {event.start_mark.column + 1}; "
+                                   "a benchmark file lists scores, so aliases (*name) and anchors (&name) are not "
+                                   "allowed: write each value out", file=file, line=event.start_mark.line + 1))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise InputError(Issue("benchmark-yaml", f"mappings and lists nested more than {_MAX_DEPTH} levels "
+                                       "deep; a benchmark is `scores:`, an id and a score (with its se)", file=file,
+                                       line=event.start_mark.line + 1))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def parse_benchmark_csv(text: str, file: str = "<benchmark>", default_label: str = "benchmark") -> Benchmark:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from csi.errors import DataError, Issue
+from csi.survey.patterns import UnsupportedPattern, search_headers
 from csi.survey.presets import row_separators
 from csi.survey.table import Table
 
@@ -84,10 +85,16 @@ def find_column(table: Table, column: str | None = None, match: str | None = Non
         target = wanted
     else:
         try:
-            pattern = re.compile(match)  # type: ignore[arg-type]
+            re.compile(match)  # type: ignore[arg-type]
         except re.error as e:
             raise DataError(Issue("bad-regex", f"{label}: invalid regular expression: {e}", **where)) from e
-        hits = [h for h in headers if pattern.search(h)]
+        try:  # (in linear time: no pattern can hang the run, csi.survey.patterns)
+            hits = [h for h, hit in zip(headers, search_headers(match, headers), strict=True) if hit]  # type: ignore[arg-type]
+        except UnsupportedPattern as e:
+            raise DataError(Issue("bad-regex", f"{label}: this regular expression needs a backtracking engine ({e}); "
+                                  "match: patterns may not use look-around such as (?=…) or (?<!…), back-references "
+                                  "such as \\1, or repeats over 1000, so that no pattern can make the search take "
+                                  "minutes: write it without them", **where)) from None
         target = re.sub(r"[\\^$.*+?()\[\]{}|]", "", match or "")
 
     if len(hits) == 1:
