@@ -306,3 +306,15 @@ def test_extra_cells_in_a_ragged_row_are_reported_with_their_rows(tmp_path: Path
     assert r.exit_code == 2 and "rag.csv, row 6: has 5 cells but the header row has 4" in r.stderr
     assert "rows with cells beyond the header: 6, 8" in r.stderr and "quote that cell" in r.stderr
     assert path.read_bytes() == before
+
+
+def test_a_parquet_file_declaring_too_many_columns_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({f"c{i}": [1] for i in range(16_385)}), path)
+    with pytest.raises(CsiError) as e:
+        read_survey(path)
+    assert e.value.codes == ["too-many-columns"] and "16,385 columns" in str(e.value)
+    assert len(read_survey(path, limits=Limits(memory=parse_size("4G"))).frame.columns) == 16_385

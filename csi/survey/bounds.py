@@ -24,13 +24,14 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from typing import IO
+from typing import IO, Any
 
 from csi.errors import InputError
 from csi.limits import Limits, size_text
 from csi.survey.files import fail
 
-__all__ = ["PLAUSIBLE_RATIO", "DEFLATE_MAX_RATIO", "check_members", "check_first_line", "check_lines", "check_width"]
+__all__ = ["PLAUSIBLE_RATIO", "DEFLATE_MAX_RATIO", "check_members", "check_first_line", "check_lines", "check_width",
+           "check_parquet"]
 
 #: Spreadsheet XML compresses 5–30 times; a part declared to inflate more is measured.
 PLAUSIBLE_RATIO = 100
@@ -146,3 +147,15 @@ def _long_line(line: int, length: int, shown: str, limits: Limits) -> InputError
     return fail("line-too-long", f"is longer than {size_text(limits.line_bytes)}, the limit for one line "
                 f"(a row of a survey export takes a few kB): a file that is not a CSV export, or one built to exhaust "
                 f"memory{_RAISE}", shown, line=line)
+
+
+def check_parquet(metadata: Any, shown: str, limits: Limits) -> None:
+    """Refuse a Parquet file whose footer declares more columns than :attr:`Limits.columns` or
+    more uncompressed data than :attr:`Limits.member_bytes` (as its writer declared it)."""
+    if metadata.num_columns > limits.columns:
+        raise fail("too-many-columns", f"has {metadata.num_columns:,} columns; the limit is {limits.columns:,}{_RAISE}",
+                   shown)
+    size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if size > limits.member_bytes:
+        raise fail("file-too-large", f"declares {size_text(size)} of data once decompressed (the limit is "
+                   f"{size_text(limits.member_bytes)}){_RAISE}", shown)

@@ -214,7 +214,7 @@ def _open(file: Path, shown: str, sheet: str | int | None, say: Callable[[str], 
     data = read_bytes(file, shown)
     # Its column names are its only header; ``header_rows`` is ignored (a preset with more
     # header rows never fits one: :meth:`Preset.problem`).
-    grid = parquet_grid(data, shown) if suffix == ".parquet" else sav_grid(data, shown, suffix)
+    grid = parquet_grid(data, shown, limits) if suffix == ".parquet" else sav_grid(data, shown, suffix)
     return (lambda header_rows: grid), _Source(shown, None, (), hashlib.sha256(data).hexdigest())
 
 
