@@ -96,7 +96,7 @@ def size_text(size: float) -> str:
     """A byte count for a message: ``"4.3 GB"``, ``"120 MB"``.
 
     >>> size_text(4_294_967_296), size_text(120_000_000), size_text(5_000)
-    ('4.3 GB', '120 MB', '5 kB')
+    ('4.3 GB', '120 MB', '5.0 kB')
     """
     for unit, factor in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if size >= factor:
