@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csi import __version__
+from csi.limits import Limits
 from csi.model import Model, resolve_model, with_method
 from csi.options import ScoreOptions
 from csi.structure import STRUCTURE_KEY, model_structure
@@ -49,13 +50,15 @@ Step = Callable[[int, int], None]
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """How an export is read and prepared: the sheet, the preset, strictness, the breakdowns
-    (None: the model's ``segments``) and the column of respondent weights."""
+    (None: the model's ``segments``), the column of respondent weights, and the limits of what
+    a file (and the bootstrap) may ask to allocate (``--max-memory``)."""
 
     sheet: str | int | None = None
     preset: str | None = None
     strict: bool = False
     by: tuple[str, ...] | None = None
     weight_column: str | None = None
+    limits: Limits = Limits()
 
     def breakdowns(self, model: Model) -> list[str]:
         return list(model.segments if self.by is None else self.by)
@@ -116,7 +119,7 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,
-                progress: Step | None = None) -> tuple[Result, Responses]:
+                progress: Step | None = None, limits: Limits | None = None) -> tuple[Result, Responses]:
     """Prepare and score a table already read; returns the result and the prepared responses.
 
     ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`).
@@ -127,7 +130,8 @@ def score_table(table: Table, model: Model, options: ScoreOptions | None = None,
     options = options or ScoreOptions()
     responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
     extra = {"by": list(by), "weight_column": weight_column, "strict": strict}
-    result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress)
+    result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress,
+                   limits=limits)
     return result, responses
 
 
@@ -146,7 +150,8 @@ def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: Read
             return None
         return columns_used(table, m, by=read.breakdowns(m), weight_column=read.weight_column)
 
-    return read_survey(path, sheet=read.sheet, preset=read.preset, progress=stage, columns=columns, parsing=parsing)
+    return read_survey(path, sheet=read.sheet, preset=read.preset, progress=stage, columns=columns, parsing=parsing,
+                       limits=read.limits)
 
 
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
@@ -179,7 +184,7 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
         stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
     with frozen_imports():
         result, responses = score_table(table, m, options, strict=read.strict, by=read.breakdowns(m),
-                                        weight_column=read.weight_column, progress=step)
+                                        weight_column=read.weight_column, progress=step, limits=read.limits)
     return Scored(result, responses)
 
 

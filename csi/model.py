@@ -396,7 +396,9 @@ def _kind(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        shown = repr(value) if len(value) <= 60 else repr(value[:40] + "…")
+        number = _number(value)
+        return f"the text {shown}" + (" (a number too large for any score)" if number is not None and math.isinf(number) else "")
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -416,11 +418,23 @@ def _number(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        if "/" not in text:  # float() reads "1e999" as inf at once; Fraction would build 10**999 first
+            try:
+                x = float(text)
+            except ValueError:
+                return None
+            return x if _DECIMAL.fullmatch(text) else None  # (not "inf", "nan", "1_0")
         try:
-            return float(Fraction(value.strip().replace(" ", "")))
+            return float(Fraction(text))
         except (ValueError, ZeroDivisionError):
             return None
+        except OverflowError:  # "10**400/1": a number, too large for a float
+            return math.inf if not text.startswith("-") else -math.inf
     return None
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class _Builder:

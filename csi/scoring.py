@@ -63,6 +63,8 @@ import numpy as np
 
 from csi import bootstrap
 from csi.bootstrap import Columns, Partition, Progress, Sums, bootstrap_sums, percentile_ci
+from csi.errors import DataError, Issue
+from csi.limits import Limits, size_text
 from csi.model import DATA_METHODS, Group, Item, Model, walk
 from csi.options import ScoreOptions
 from csi.result import Estimate, NodeScore, Result, Segment, SegmentGroup, WeakPoint
@@ -310,6 +312,7 @@ def score(
     weights: Mapping[str, GroupWeights] | None = None,
     manifest: Mapping[str, object] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
     **kwargs: object,
 ) -> Result:
     """Score ``responses`` against ``model``.
@@ -320,6 +323,9 @@ def score(
     ``progress``, if given, is called as ``progress(done, total)`` while the bootstrap runs:
     ``total`` is the number of replicates, ``done`` how many are finished (counted up once for
     the column sums and, with ``bootstrap_weights``, once more for the refits).
+    The replicates' arrays must fit in ``limits.bootstrap_bytes`` (:class:`csi.limits.Limits`,
+    default 2 GB): a larger ``bootstrap`` is a :class:`~csi.errors.DataError` before anything
+    is allocated.
     """
     if options is None:
         options = ScoreOptions(**kwargs)  # type: ignore[arg-type]
@@ -328,16 +334,39 @@ def score(
     # BLAS on one thread for every product made here (threads of our own set it for themselves):
     # whatever the process's BLAS threads, the same sums in the same order, the same last digit
     with bootstrap.one_blas_thread():
-        return _score(model, responses, options, weights, manifest, progress)
+        return _score(model, responses, options, weights, manifest, progress, limits or Limits())
+
+
+def _check_replicates(model: Model, options: ScoreOptions, breakdowns: Sequence[_Breakdown], limits: Limits) -> None:
+    """Refuse a bootstrap whose replicates would take more than ``limits.bootstrap_bytes``.
+
+    Per replicate the engine keeps q = 2k + 2k_o + 3 column sums, k item and g group scores,
+    and for each segment cell 2k sums and k + g scores; twice that, for the copies the
+    percentiles and the standard errors make, at 8 bytes a number.
+    """
+    k = len(model.items)
+    ko = len(model.outcome.items) if model.outcome else 0
+    g = len(model.groups)
+    cells = sum(int(np.count_nonzero(b.partition.wanted)) for b in breakdowns)
+    per_replicate = 2 * k + 2 * ko + 3 + k + g + cells * (3 * k + g)
+    need = 2 * 8 * per_replicate * options.bootstrap
+    if need > limits.bootstrap_bytes:
+        most = max(limits.bootstrap_bytes // (16 * per_replicate), 0)
+        raise DataError(Issue("bootstrap-too-large", f"--bootstrap {options.bootstrap:,} replicates of {k} indicators"
+                              f"{f' and {cells} segment cells' if cells else ''} would take about {size_text(need)} of "
+                              f"memory; the limit is {size_text(limits.bootstrap_bytes)}: use --bootstrap {min(most, 10_000):,} "
+                              "or fewer (1 000 to 10 000 replicates give stable intervals), or raise the limit with "
+                              "--max-memory", value=options.bootstrap))
 
 
 def _score(model: Model, responses: Responses, options: ScoreOptions, weights: Mapping[str, GroupWeights] | None,
-           manifest: Mapping[str, object] | None, progress: Callable[[int, int], None] | None) -> Result:
+           manifest: Mapping[str, object] | None, progress: Callable[[int, int], None] | None, limits: Limits) -> Result:
+    breakdowns = _breakdowns(responses, options.min_group)
+    _check_replicates(model, options, breakdowns, limits)
     if weights is None:
         weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
-    breakdowns = _breakdowns(responses, options.min_group)
     # Cronbach's alphas take a pass of their own over the respondents: on a second core, beside
     # the bootstrap's pass (numpy releases the GIL in both)
     with ThreadPoolExecutor(max_workers=1) as pool:

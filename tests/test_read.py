@@ -230,11 +230,21 @@ def test_a_real_header_that_looks_renamed_is_kept(tmp_path):
 
 def test_ragged_csv_reads_as_excel_shows_it(tmp_path):
     path = tmp_path / "ragged.csv"
-    path.write_text("a,b,c\n1,2,3\n\n4,5\n6,7,8,9\n\n")
+    path.write_text("a,b,c\n1,2,3\n\n4,5\n6,7,8,\n\n")
     t = read_survey(path)
-    assert list(t.frame.columns) == ["a", "b", "c", "Unnamed: D"]
+    assert list(t.frame.columns) == ["a", "b", "c"]
     assert values(t.frame["a"]) == [1.0, None, 4.0, 6.0]  # blank line 3 stays row 3
-    assert values(t.frame["Unnamed: D"]) == [None, None, None, 9.0]
+    assert values(t.frame["c"]) == [3.0, None, None, 8.0]
+
+
+def test_a_row_with_cells_beyond_the_header_is_refused_with_its_row(tmp_path):
+    # an unquoted comma inside a cell moves every answer after it: never dropped without a word
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b,c\n1,2,3\n\n4,5\n6,7,8,9\n1,2,3\n\n")
+    with pytest.raises(InputError) as e:
+        read_survey(path)
+    assert e.value.codes == ["extra-cells"] and e.value.issues[0].row == 5
+    assert "has 4 cells but the header row has 3" in str(e.value) and "quote that cell" in str(e.value)
 
 
 def test_csv_blank_lines_keep_row_numbers(tmp_path):

@@ -384,7 +384,11 @@ def test_streamed_file_in_no_encoding(tmp_path):
 
 
 def test_streamed_file_with_ragged_rows_and_a_stray_quote(tmp_path):
-    path = long_csv(tmp_path, b'5001,x"y,5\n5002,z,4,ok,extra\n')
+    path = long_csv(tmp_path, b'5001,x"y,5\n5002,z,4,ok,\n')
     t = read_survey(path)
-    assert cells_of(t)["备注"][-2:] == [None, "ok"] and t.frame.columns[-1] == "Unnamed: E"
+    assert cells_of(t)["备注"][-2:] == [None, "ok"] and t.frame.columns[-1] == "备注"
     assert cells_of(t)["部门"][-2:] == ['x"y', "z"]
+    path = long_csv(tmp_path, b'5001,x"y,5\n5002,z,4,ok,extra\n')  # a filled cell beyond the header
+    with pytest.raises(InputError) as e:
+        read_survey(path)
+    assert e.value.codes == ["extra-cells"] and e.value.issues[0].row == 5003

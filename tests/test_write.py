@@ -84,7 +84,7 @@ def test_a_folder_that_refuses_files_is_an_output_error(tmp_path: Path, monkeypa
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(write.tempfile, "mkstemp", denied)
+    monkeypatch.setattr("tempfile.mkstemp", denied)
     with pytest.raises(OutputError) as e:
         atomic_write(tmp_path / "r.json", "{}")
     assert "Permission denied" in str(e.value)

@@ -90,7 +90,8 @@ def console() -> None:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:  # (None: started with that descriptor closed, `csi … >&-`)
+                stream.flush()
         except (BrokenPipeError, ValueError):  # (a reader that went away; a closed stream)
             pass
     os._exit(code)

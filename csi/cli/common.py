@@ -25,9 +25,11 @@ from csi.weighting.registry import OPTIONS, or_joined
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from csi.limits import Limits
+
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
-    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
+    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
     "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console",
 ]
 
@@ -50,6 +52,31 @@ MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output f
 MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {or_joined()}.", show_default=False)]
 AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {or_joined(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
+
+
+def _check_memory(value: str | None) -> str | None:
+    """``--max-memory`` checked as the option is parsed (the callback of :data:`MaxMemoryOpt`)."""
+    from csi.limits import parse_size
+
+    if value is not None:
+        try:
+            parse_size(value)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--max-memory") from None
+    return value
+
+
+MaxMemoryOpt = Annotated[str | None, typer.Option(
+    "--max-memory", callback=_check_memory, metavar="SIZE",
+    help="The most memory a file or the bootstrap may ask for, e.g. 8G; it scales every size limit of the readers "
+         "(sheet cells, inflated size, columns, line length). Default 2G.", show_default=False)]
+
+
+def limits(max_memory: str | None) -> Limits:
+    """The :class:`csi.limits.Limits` of ``--max-memory`` (default: 2 GB's worth)."""
+    from csi.limits import Limits, parse_size
+
+    return Limits() if max_memory is None else Limits(memory=parse_size(max_memory))
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -157,11 +184,15 @@ def plan(outputs: Sequence[Path] | None, inputs: Sequence[Path | None], kind: st
 
 
 def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang: str | None,
-          stdout: str | None = None) -> None:
-    """Write the planned reports, then (unless None) print format ``stdout`` of the document."""
+          stdout: str | None = None, extra: Sequence[tuple[Path, str | bytes, bool]] = ()) -> None:
+    """Write the planned reports and the ``extra`` files ``(path, content, bom)`` — all or
+    none — then (unless None) print format ``stdout`` of the document."""
     from csi.report.formats import render
     from csi.report.write import write_planned
 
+    if stdout is not None and sys.stdout is None:  # (started with descriptor 1 closed: `csi … >&-`)
+        fail(f"standard output is closed, so the {stdout} report has nowhere to go; write it to a file with "
+             f"-o FILE instead of --format {stdout}")
     rendered: dict[str, str | bytes] = {}
 
     def once(fmt: str) -> str | bytes:
@@ -169,7 +200,7 @@ def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang
             rendered[fmt] = render(kind, fmt, document, lang)
         return rendered[fmt]
 
-    write_planned(planned, once)
+    write_planned(planned, once, extra)
     if stdout is not None:
         text = once(stdout)
         sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))

@@ -13,6 +13,7 @@ from csi.cli.common import (
     DebugOpt,
     FormatOpt,
     LangOpt,
+    MaxMemoryOpt,
     MethodOpt,
     MkdirOpt,
     ModelOpt,
@@ -22,6 +23,7 @@ from csi.cli.common import (
     check_format,
     check_policy,
     errors,
+    limits,
     output_help,
     plan,
     sheet_arg,
@@ -61,7 +63,7 @@ def compare(
     alpha: Annotated[float, typer.Option("--alpha", min=0.0001, max=0.5,
                                          help="Level of the Holm-adjusted tests behind 'significantly up/down'.")] = 0.05,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates when scoring an export (0: none, no tests).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed when scoring an export.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed when scoring an export.")] = 0,
     confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
     fail_on_drop: Annotated[float | None, typer.Option(
         "--fail-on-drop", min=0, metavar="POINTS",
@@ -79,6 +81,7 @@ def compare(
         "--quiet", "-q", help="Print nothing unless an alert fires (a significant drop, a failed check); for cron.")] = False,
     lang: LangOpt = None,
     mkdir: MkdirOpt = False,
+    max_memory: MaxMemoryOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Compare periods: score changes, Holm-adjusted tests, trends, benchmarks, weak points.
@@ -101,7 +104,7 @@ def compare(
         planned = plan(output, [*inputs, model, benchmark], "comparison", mkdir=mkdir)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights)
-        read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column)
+        read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column, limits=limits(max_memory))
         comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative,
                                    policy=policy, options=options, read=read, by=by, benchmark=benchmark,
                                    alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any,

@@ -13,6 +13,7 @@ from csi.cli.common import (
     DebugOpt,
     FormatOpt,
     LangOpt,
+    MaxMemoryOpt,
     MethodOpt,
     MkdirOpt,
     ModelOpt,
@@ -24,6 +25,7 @@ from csi.cli.common import (
     check_format,
     check_policy,
     errors,
+    limits,
     plan,
     sheet_arg,
     stdout_console,
@@ -49,7 +51,7 @@ def score(
     top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
     verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails and IDs masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same intervals.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed; the same seed gives the same intervals.")] = 0,
     confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
     min_group: Annotated[int, typer.Option("--min-group", min=1, help="Segments with fewer respondents are suppressed.")] = 5,
@@ -61,6 +63,7 @@ def score(
     quiet: QuietOpt = False,
     lang: LangOpt = None,
     mkdir: MkdirOpt = False,
+    max_memory: MaxMemoryOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score a survey export: the CSI, every dimension and indicator, and the weak points.
@@ -78,18 +81,18 @@ def score(
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
                                verbatims=verbatims)
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, by=tuple(by) if by else None,
-                           weight_column=weight_column)
+                           weight_column=weight_column, limits=limits(max_memory))
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
             scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
                                   stage=bar.stage, step=bar.step)
         result = scored.result
-        write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt)
+        extra = []
         if exclusions is not None:
             from csi.report.tables import exclusions_csv
-            from csi.report.write import atomic_write
 
-            atomic_write(exclusions, exclusions_csv(scored.responses.quality), bom=True)  # a CSV for Excel, as -o x.csv
+            extra.append((exclusions, exclusions_csv(scored.responses.quality), True))  # a CSV for Excel, as -o x.csv
+        write(planned, "result", result, lang, stdout=None if fmt == "table" else fmt, extra=extra)
         if fmt == "table" and not quiet:
             from csi.report.terminal import render_result
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from csi.cli.common import DebugOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, sheet_arg, stdout_console
+from csi.cli.common import DebugOpt, MaxMemoryOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, limits, sheet_arg, stdout_console
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +22,7 @@ def validate(
     model: ModelOpt = None,
     sheet: SheetOpt = None,
     preset: PresetOpt = None,
+    max_memory: MaxMemoryOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Check the model, and how it maps onto DATA's columns. Exit 1 when problems are found.
@@ -44,7 +45,7 @@ def validate(
             raise typer.Exit(1) from None
         _describe_model(m, out)
         if data is not None:
-            problems = _check_mapping(data, m, sheet_arg(sheet), preset, out)
+            problems = _check_mapping(data, m, sheet_arg(sheet), preset, out, max_memory)
     if problems:
         out.print(f"{problems} problem(s) found", markup=False)
         raise typer.Exit(1)
@@ -73,14 +74,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | None, out: Console) -> int:
+def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | None, out: Console,
+                   max_memory: str | None = None) -> int:
     """Print how ``m`` binds to DATA's columns, as preparation binds it; the number of problems."""
     from rich.table import Table as RichTable
 
     from csi.survey.prepare import bind_columns, convert_column, shown_cell
     from csi.survey.read import read_survey
 
-    table = read_survey(data, sheet=sheet, preset=preset)
+    table = read_survey(data, sheet=sheet, preset=preset, limits=limits(max_memory))
     where = f"sheet {table.sheet!r}, " if table.sheet is not None else ""
     out.print(f"✓ {table.path}: {where}preset {table.preset}, {len(table.frame)} rows, {len(table.frame.columns)} columns",
               markup=False)

@@ -11,6 +11,7 @@ from csi.cli.common import (
     AllowNegativeOpt,
     DebugOpt,
     LangOpt,
+    MaxMemoryOpt,
     MkdirOpt,
     ModelOpt,
     PresetOpt,
@@ -18,6 +19,7 @@ from csi.cli.common import (
     check_format,
     check_policy,
     errors,
+    limits,
     plan,
     sheet_arg,
     stdout_console,
@@ -41,6 +43,7 @@ def weights(
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="Write the comparison as JSON (.json). Repeatable.", show_default=False)] = None,
     lang: LangOpt = None,
     mkdir: MkdirOpt = False,
+    max_memory: MaxMemoryOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Weights of every group under every weighting method, AHP consistency, and whether the
@@ -63,7 +66,7 @@ def weights(
         planned = plan(output, [data, model], "weights", mkdir=mkdir)
         m = resolve_model(model)
         result = weights_file(data, m, methods, top=top, allow_negative=allow_negative, policy=policy,
-                              read=ReadOptions(sheet=sheet_arg(sheet), preset=preset))
+                              read=ReadOptions(sheet=sheet_arg(sheet), preset=preset, limits=limits(max_memory)))
         write(planned, "weights", result, None, stdout=fmt if fmt != "table" else None)
         if fmt == "table":
             from csi.report.tables import lang_of_name

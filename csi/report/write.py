@@ -2,14 +2,14 @@
 
 A report is written to a temporary file in the destination folder and renamed over the
 destination only when it is complete (``os.replace`` is atomic on one file system), so a
-crash or a full disk never leaves half a report and the previous file stays intact.
+crash or a full disk never leaves half a report and the previous file stays intact. The
+reports of one run are written as a set, all or nothing (:mod:`csi.report.outset`).
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from csi.errors import Issue, OutputError
 from csi.report.formats import FORMATS as DECLARED
 from csi.report.formats import SUFFIXES as FORMATS
 from csi.report.formats import format_for
+from csi.report.outset import destination, write_set
 
 __all__ = ["atomic_write", "check_output", "FORMATS", "format_for", "plan_outputs", "write_planned"]
 
@@ -33,13 +34,16 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = (), mkdir: boo
             raise OutputError(Issue("output-is-input", "this output path is also an input; choose another file name", file=str(p)))
     if p.is_dir():
         raise OutputError(Issue("output-is-directory", "is a directory; give a file name such as report.json", file=str(p)))
-    parent = p.parent
+    parent = destination(p).parent  # (an output that is a symbolic link is written through it)
     if not parent.exists():
         if mkdir:
             parent.mkdir(parents=True, exist_ok=True)
         else:
             raise OutputError(Issue("output-dir-missing", f"the folder {str(parent)!r} does not exist; create it or pass --mkdir",
                                     file=str(p)))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(Issue("output-unwritable", f"cannot write in the folder {str(parent)!r} (permission denied); "
+                                "choose another folder", file=str(p)))
     return p
 
 
@@ -63,11 +67,15 @@ def plan_outputs(outputs: Sequence[str | Path], inputs: Iterable[str | Path] = (
     return plan
 
 
-def write_planned(plan: Sequence[tuple[Path, str]], render: Callable[[str], str | bytes]) -> None:
+def write_planned(plan: Sequence[tuple[Path, str]], render: Callable[[str], str | bytes],
+                  extra: Sequence[tuple[Path, str | bytes, bool]] = ()) -> None:
     """Write each planned output, ``render(format)`` giving its content (with a byte-order
-    mark where the format asks for one: CSV)."""
-    for path, fmt in plan:
-        atomic_write(path, render(fmt), bom=DECLARED[fmt].bom)
+    mark where the format asks for one: CSV), and each ``extra`` ``(path, content, bom)``
+    (``--exclusions``): every one rendered first, then all written or none
+    (:func:`csi.report.outset.write_set`)."""
+    files = [(path, _payload(render(fmt), DECLARED[fmt].bom)) for path, fmt in plan]
+    files += [(path, _payload(data, bom)) for path, data, bom in extra]
+    write_set(files)
 
 
 def atomic_write(path: str | Path, data: bytes | str, *, bom: bool = False) -> None:
@@ -77,53 +85,17 @@ def atomic_write(path: str | Path, data: bytes | str, *, bom: bool = False) -> N
     system), flushed to disk, given the permissions the destination has or would get, and
     renamed over it. Whatever goes wrong before the rename — a full disk, a crash of the
     renderer, Ctrl+C — the temporary file is removed and the previous ``path`` is untouched.
-    An ``OSError`` becomes :class:`OutputError` ``output-unwritable``.
+    An ``OSError`` becomes :class:`OutputError` ``output-unwritable``. A ``path`` that is a
+    symbolic link is written through it (:mod:`csi.report.outset`).
 
     Text is written as UTF-8, with a byte-order mark first when ``bom`` (a CSV file, for
     Excel; see :class:`csi.report.formats.Format`).
     """
-    p = Path(path)
+    write_set([(Path(path), _payload(data, bom))])
+
+
+def _payload(data: bytes | str, bom: bool) -> bytes:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if bom and not payload.startswith(codecs.BOM_UTF8):
         payload = codecs.BOM_UTF8 + payload
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        if p.exists():
-            os.chmod(tmp, p.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, p)
-        tmp = None
-        _sync_directory(p.parent)
-    except BaseException as e:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-        if isinstance(e, OSError):
-            raise OutputError(Issue("output-unwritable", f"cannot write: {e.strerror or e}", file=str(p))) from None
-        raise
-
-
-def _sync_directory(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a file system that cannot is not an error."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    return payload

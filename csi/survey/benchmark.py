@@ -103,7 +103,7 @@ def _decode(data: bytes, shown: str) -> str:
 def _check_score(value: Any, what: str, problems: list[Issue], **where: Any) -> float | None:
     x = _number(value)
     if x is None or not math.isfinite(x) or not 0.0 <= x <= 100.0:
-        problems.append(Issue("benchmark-score", f"{what}: expected a score from 0 to 100, got {value!r}", value=value, **where))
+        problems.append(Issue("benchmark-score", f"{what}: expected a score from 0 to 100, got {_shown(value)}", value=value, **where))
         return None
     return x
 
@@ -113,10 +113,16 @@ def _check_se(value: Any, what: str, problems: list[Issue], **where: Any) -> flo
         return None
     x = _number(value)
     if x is None or not math.isfinite(x) or x < 0.0:
-        problems.append(Issue("benchmark-se", f"{what}: expected a standard error ≥ 0 (or nothing), got {value!r}",
+        problems.append(Issue("benchmark-se", f"{what}: expected a standard error ≥ 0 (or nothing), got {_shown(value)}",
                               value=value, **where))
         return None
     return x
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a very long one cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + "…"
 
 
 def _unknown(key: str, allowed: tuple[str, ...]) -> str:
@@ -130,6 +136,7 @@ def parse_benchmark_yaml(text: str, file: str = "<benchmark>", default_label: st
 
     lines: dict[str, int] = {}
     try:
+        _check_shape(text, file)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
@@ -180,6 +187,32 @@ def parse_benchmark_yaml(text: str, file: str = "<benchmark>", default_label: st
     if problems:
         raise DataError(problems)
     return Benchmark(str(label).strip(), tuple(scores), str(source))
+
+
+#: Deepest nesting of a benchmark file: ``scores:`` → id → ``{score, se}`` is three levels.
+_MAX_DEPTH = 16
+
+
+def _check_shape(text: str, file: str) -> None:
+    """Refuse aliases (``*name``) and deep nesting before the document is built: an alias
+    bomb (a list of ten aliases of a list of ten aliases …) is a few hundred bytes that
+    expand to billions of values, and a benchmark needs neither."""
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(Issue("benchmark-yaml", f"an alias (*{event.anchor}) at column {event.start_mark.column + 1}; "
+                                   "a benchmark file lists scores, so aliases (*name) and anchors (&name) are not "
+                                   "allowed: write each value out", file=file, line=event.start_mark.line + 1))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise InputError(Issue("benchmark-yaml", f"mappings and lists nested more than {_MAX_DEPTH} levels "
+                                       "deep; a benchmark is `scores:`, an id and a score (with its se)", file=file,
+                                       line=event.start_mark.line + 1))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def parse_benchmark_csv(text: str, file: str = "<benchmark>", default_label: str = "benchmark") -> Benchmark:

@@ -91,8 +91,13 @@ def _cells_by_value(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
     is_number = numeric.fill_null(False).to_numpy(zero_copy_only=False)
     if not (is_number & counted).any():
         return _text_cells(text, codes, counted, int(given.sum())), given
-    every = not (counted & ~is_number).any()
     parsed = np.append(_floats(pc.cast(pc.if_else(numeric, text, null), pa.float64())), np.nan)
+    if np.isinf(parsed).any():  # 400 digits are no float: the text stays text (an invalid answer, not 'inf')
+        is_number &= np.isfinite(parsed[:-1])
+        parsed[np.isinf(parsed)] = np.nan
+        if not (is_number & counted).any():
+            return _text_cells(text, codes, counted, int(given.sum())), given
+    every = not (counted & ~is_number).any()
     exact_rows = None
     if exact is not None:  # where a number's text is rounded, its exact value replaces the parse
         exact_rows = np.append(is_number, False)[codes] & exact.is_valid().to_numpy(zero_copy_only=False)
@@ -173,6 +178,12 @@ def _cells_by_row(column: Any, exact: Any) -> tuple[Any, np.ndarray]:
         return _sorted_text_cells(text, given), given
     numbers = np.full(len(text), np.nan)
     numbers[is_number] = _floats(pc.cast(text.filter(numeric), pa.float64()))
+    if np.isinf(numbers).any():  # 400 digits are no float: the text stays text
+        is_number &= ~np.isinf(numbers)
+        numbers[np.isinf(numbers)] = np.nan
+        count = int(is_number.sum())
+        if count == 0:
+            return _sorted_text_cells(text, given), given
     if exact is not None:
         exact_rows = is_number & exact.is_valid().to_numpy(zero_copy_only=False)
         numbers[exact_rows] = _floats(exact)[exact_rows]
@@ -199,6 +210,8 @@ def _whole_numbers(column: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if not pc.all(pc.or_kleene(digits, pc.equal(length, 0)), skip_nulls=True).as_py():
         return None
     if pc.any(pc.and_(pc.starts_with(column, "0"), pc.greater(length, 1))).as_py():  # "007" is a code
+        return None
+    if pc.max(length).as_py() > 300:  # (a float reaches 1.8e308: longer digits take the full rules)
         return None
     given = digits.fill_null(False).to_numpy(zero_copy_only=False)
     if not given.all():

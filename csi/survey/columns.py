@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from csi.errors import DataError, Issue
+from csi.survey.patterns import UnsupportedPattern, search_headers
 from csi.survey.presets import row_separators
 from csi.survey.table import Table
 
@@ -110,14 +111,22 @@ def locate_column(table: Table, column: str | None = None, match: str | None = N
         hits, how, number = _by_name(headers, table.aliases, target, header_kind, alias_kind)
     else:
         try:
-            pattern = re.compile(match)  # type: ignore[arg-type]
+            re.compile(match)  # type: ignore[arg-type]
         except re.error as e:
             raise DataError(Issue("bad-regex", f"{label}: invalid regular expression: {e}", **where)) from e
-        hits = [h for h in headers if pattern.search(h)]
-        how = f"match: {header_kind}"
-        if not hits:
-            hits = list(dict.fromkeys(h for a, h in table.aliases.items() if pattern.search(a)))
-            how = f"match: {alias_kind}"
+        try:  # (in linear time: no pattern can hang the run, csi.survey.patterns)
+            hits = [h for h, hit in zip(headers, search_headers(match, headers), strict=True) if hit]  # type: ignore[arg-type]
+            how = f"match: {header_kind}"
+            if not hits:
+                names = list(table.aliases)
+                hits = list(dict.fromkeys(table.aliases[a] for a, hit in zip(names, search_headers(match, names), strict=True)  # type: ignore[arg-type]
+                                          if hit))
+                how = f"match: {alias_kind}"
+        except UnsupportedPattern as e:
+            raise DataError(Issue("bad-regex", f"{label}: this regular expression needs a backtracking engine ({e}); "
+                                  "match: patterns may not use look-around such as (?=…) or (?<!…), back-references "
+                                  "such as \\1, or repeats over 1000, so that no pattern can make the search take "
+                                  "minutes: write it without them", **where)) from None
         target = re.sub(r"[\\^$.*+?()\[\]{}|]", "", match or "")
 
     if len(hits) == 1:

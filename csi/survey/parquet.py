@@ -11,6 +11,8 @@ import io
 import re
 from typing import Any
 
+from csi.limits import DEFAULT_LIMITS, Limits
+from csi.survey.bounds import check_parquet
 from csi.survey.cells import is_text, number_cells
 from csi.survey.files import PARQUET, fail, not_typed
 from csi.survey.table import Grid
@@ -18,7 +20,7 @@ from csi.survey.table import Grid
 __all__ = ["parquet_grid"]
 
 
-def parquet_grid(data: bytes, shown: str) -> Grid:
+def parquet_grid(data: bytes, shown: str, limits: Limits = DEFAULT_LIMITS) -> Grid:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -27,6 +29,7 @@ def parquet_grid(data: bytes, shown: str) -> Grid:
     if not data.endswith(PARQUET):
         raise fail("corrupt-file", "is a truncated Parquet file (its footer is missing); write or download it again", shown)
     try:
+        check_parquet(pq.ParquetFile(io.BytesIO(data)).metadata, shown, limits)  # (before the columns are inflated)
         table = pq.read_table(io.BytesIO(data))
     except (pa.ArrowException, OSError, ValueError) as e:
         detail = str(e).splitlines()[0] if str(e) else type(e).__name__

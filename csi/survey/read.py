@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from csi.errors import DataError, Issue
+from csi.limits import Limits
 from csi.survey.columns import find_column, question_number, question_stem
 from csi.survey.durations import durations_seconds, parse_duration
 from csi.survey.files import (
@@ -85,7 +86,7 @@ __all__ = [
 def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
                 preset: str | None = None, *, progress: Callable[[str], None] | None = None,
                 columns: Callable[[Table], Collection[str] | None] | None = None,
-                parsing: threading.Event | None = None) -> Table:
+                parsing: threading.Event | None = None, limits: Limits | None = None) -> Table:
     """Read one sheet of a survey export.
 
     Parameters
@@ -108,6 +109,8 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
     parsing : set when the parser (pyarrow, calamine) starts reading the cells; from then on
         the read leaves the GIL to other threads most of the time (:mod:`csi.prefetch` imports
         the engine then). Set at the latest when the call returns or raises.
+    limits : what the file may ask the reader to allocate (:class:`csi.limits.Limits`; default
+        2 GB's worth): checked before the parser allocates it.
 
     Raises
     ------
@@ -116,22 +119,24 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         ``unsupported-format``, ``wrong-format``, ``html-not-spreadsheet``,
         ``corrupt-file``, ``encrypted-file``, ``bad-encoding``, ``mixed-encoding``,
         ``nul-bytes``, ``unclosed-quote``, ``empty-file``, ``sheet-not-found``,
-        ``sheet-too-large``, ``no-sheets``, ``unknown-preset``.
+        ``sheet-too-large``, ``file-too-large``, ``line-too-long``, ``too-many-columns``,
+        ``extra-cells``, ``no-sheets``, ``unknown-preset``.
     DataError
         It was read but cannot be used: ``no-data-rows``, ``duplicate-header``,
         ``header-not-first-row``, ``merged-header``, ``preset-mismatch``.
     """
     try:
-        return _read(os.fspath(path), sheet, preset, progress or _silent, columns, parsing or threading.Event())
+        return _read(os.fspath(path), sheet, preset, progress or _silent, columns, parsing or threading.Event(),
+                     limits or Limits())
     finally:
         if parsing is not None:
             parsing.set()
 
 
 def _read(shown: str, sheet: str | int | None, preset: str | None, say: Callable[[str], None],
-          columns: Callable[[Table], Collection[str] | None] | None, parsing: threading.Event) -> Table:
+          columns: Callable[[Table], Collection[str] | None] | None, parsing: threading.Event, limits: Limits) -> Table:
     forced = get_preset(preset) if preset is not None else None
-    load, source = _open(Path(shown), shown, sheet, say, parsing)
+    load, source = _open(Path(shown), shown, sheet, say, parsing, limits)
     grid = load(1)
     # The preset is chosen from the top three rows as read: row 1 and the two below it
     # (none in a typed file), before any of them is taken for a header or for data.
@@ -194,12 +199,12 @@ class _Source:
 
 
 def _open(file: Path, shown: str, sheet: str | int | None, say: Callable[[str], None],
-          parsing: threading.Event) -> tuple[Callable[[int], Grid], _Source]:
+          parsing: threading.Event, limits: Limits) -> tuple[Callable[[int], Grid], _Source]:
     """The loader of the file's format (``load(header_rows)`` → :class:`Grid`) and where it is from."""
     suffix = checked_suffix(file, shown)
     if suffix in WORKBOOK_SUFFIXES:
         data = read_bytes(file, shown)
-        book = Workbook(data, suffix, shown, sheet, say, parsing)
+        book = Workbook(data, suffix, shown, sheet, say, parsing, limits)
         return book.load, _Source(shown, book.sheet, book.sheets, hashlib.sha256(data).hexdigest())
     if sheet is not None:
         raise fail("no-sheets", f"a {suffix} file has no sheets; drop the sheet option (got {sheet!r})", shown,
@@ -207,12 +212,12 @@ def _open(file: Path, shown: str, sheet: str | int | None, say: Callable[[str], 
     say(f"reading {file.name}")
     parsing.set()
     if suffix in TEXT_SUFFIXES:
-        load, digest = text_loader(file, suffix, shown)
+        load, digest = text_loader(file, suffix, shown, limits)
         return load, _Source(shown, None, (), digest)
     data = read_bytes(file, shown)
     # Its column names are its only header; ``header_rows`` is ignored (a preset with more
     # header rows never fits one: :meth:`Preset.problem`).
-    grid = parquet_grid(data, shown) if suffix == ".parquet" else sav_grid(data, shown, suffix)
+    grid = parquet_grid(data, shown, limits) if suffix == ".parquet" else sav_grid(data, shown, suffix)
     return (lambda header_rows: grid), _Source(shown, None, (), hashlib.sha256(data).hexdigest())
 
 

@@ -57,6 +57,11 @@ def respondent_weights(table: Table, header: str) -> np.ndarray:
         raise DataError([Issue("invalid-weight", f"a respondent weight must be a number greater than 0, got {shown_cell(table.frame[header].iloc[i])!r}",
                                file=table.path, sheet=table.sheet, row=table.row_number(int(i)), column=header, letter=letter)
                          for i in np.flatnonzero(bad)])
+    # Only ratios of weights matter; sums of squares of weights near 1e308 would overflow (and
+    # of weights near 1e-308 vanish), so such weights are brought near 1 first.
+    top = float(raw.max()) if raw.size else 1.0
+    if not 1e-100 < top < 1e100:
+        raw = raw / top
     return raw
 
 

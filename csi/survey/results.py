@@ -4,6 +4,7 @@ for ``csi compare``."""
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,32 @@ from csi.errors import InputError, Issue
 from csi.result import SCHEMA, Result
 
 __all__ = ["read_result"]
+
+
+class _NotFinite(ValueError):
+    """A number in a result JSON that is not finite (``1e999``, ``NaN``, ``Infinity``) or
+    larger than :data:`_LARGEST` (whose squares and sums would overflow when compared)."""
+
+
+#: Larger than any score, standard error, count or weight a result holds.
+_LARGEST = 1e15
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and abs(value) <= _LARGEST):
+        raise _NotFinite(text if len(text) <= 40 else text[:30] + "…")
+    return value
+
+
+def _whole(text: str) -> int:
+    if len(text.lstrip("-")) > 15:
+        raise _NotFinite(text if len(text) <= 40 else text[:30] + "…")
+    return int(text)
+
+
+def _no_constant(text: str) -> float:
+    raise _NotFinite(text)
 
 
 def read_result(path: str | os.PathLike[str]) -> Result:
@@ -26,7 +53,15 @@ def read_result(path: str | os.PathLike[str]) -> Result:
     except OSError as e:
         raise InputError(Issue("input-unreadable", f"cannot read: {e.strerror or e}", file=shown)) from None
     try:
-        doc: Any = json.loads(raw.decode("utf-8-sig"))
+        doc: Any = json.loads(raw.decode("utf-8-sig"), parse_float=_finite, parse_int=_whole,
+                               parse_constant=_no_constant)
+    except RecursionError:
+        raise InputError(Issue("result-too-deep", "holds lists or objects nested thousands of levels deep; a result "
+                               "written by `csi score` is a few levels deep", file=shown)) from None
+    except _NotFinite as e:
+        raise InputError(Issue("result-not-finite", f"holds the number {e}, which no result written by `csi score` "
+                               "holds (its numbers are finite: scores 0–100, standard errors, counts of respondents); "
+                               "write the result again with `csi score`", file=shown)) from None
     except UnicodeDecodeError:
         raise InputError(Issue("result-not-json", "is not UTF-8 text, so not a result written by `csi score -o result.json`",
                                file=shown)) from None

@@ -41,6 +41,10 @@ MAX_SHEET_CELLS = 50_000_000
 
 _SCAN_CHUNK = 1 << 22
 
+#: The most XML a declared cell may stand for before the ``<dimension>`` is doubted (a
+#: cell of a long comment takes a few hundred bytes; an ordinary one 20–100).
+BYTES_PER_CELL = 2000
+
 
 #: Sheets up to this size (uncompressed XML, about 15 000 rows × 40 columns) are searched
 #: for formulas without a stored result; it costs about 30 ms there.
@@ -114,19 +118,20 @@ class SheetScan:
     plain_numbers: bool | None = None
 
 
-def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
+def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool, max_cells: int = MAX_SHEET_CELLS) -> SheetScan:
     """How far a worksheet reaches, checked before calamine reads it (it cannot be stopped
     once it allocates), and — when ``formulas`` — its formulas that were never calculated.
 
     The ``<dimension ref="A1:AN4001"/>`` that Excel, WPS and openpyxl write at the top of a
-    sheet is taken at its word when it is within :data:`MAX_SHEET_CELLS`: reading it costs
-    nothing. A sheet without one (openpyxl's write-only mode) or with a larger one is
+    sheet is taken at its word when it is within ``max_cells`` (:data:`MAX_SHEET_CELLS`): reading it costs
+    nothing. A sheet without one (openpyxl's write-only mode), with a larger one, or whose XML
+    is larger than :data:`BYTES_PER_CELL` bytes per declared cell (a dimension that lies) is
     scanned: one decompression and a regular expression that matches
     only references past the furthest seen so far (about 0.3 s for 100 000 rows × 40
     columns of inline text). Cells that hold only formatting (``<c r="XFD1048576" s="1"/>``)
     do not count: calamine skips them. Limits: a sheet that declares a small dimension but
     holds cells outside it, or cells whose references disagree with their rows, is not
-    caught — Excel writes neither.
+    caught when the sheet's size is plausible for the cells it declares — Excel writes neither.
 
     A formula cell without a stored result (``<c r="B3"><f>AVERAGE(B2:B2)</f></c>``, as
     written by a program that never calculated it) reads as empty; its formula is returned,
@@ -135,11 +140,15 @@ def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
     """
     with archive.open(part) as stream:
         dimension = _DIMENSION.search(stream.read(65536))
+    size = archive.getinfo(part).file_size
     if dimension and dimension.group(3):
         first_col, first_row, last_col, last_row = dimension.groups()
         rows = int(last_row) - int(first_row) + 1
         columns = column_number(last_col) - column_number(first_col) + 1
-        if 0 < rows and 0 < columns and rows * columns <= MAX_SHEET_CELLS:
+        # A sheet far larger than its dimension could hold (Excel writes 20–100 bytes a cell)
+        # has more cells than it says: measured, not taken at its word.
+        plausible = size <= rows * columns * BYTES_PER_CELL + (1 << 20)
+        if 0 < rows and 0 < columns and rows * columns <= max_cells and plausible:
             extent = _Extent(int(last_row), int(last_row), column_number(last_col))
             if not formulas:
                 return SheetScan(extent)
@@ -148,7 +157,7 @@ def xlsx_scan(archive: zipfile.ZipFile, part: str, formulas: bool) -> SheetScan:
     # 9 999 rows are not even looked at, so a normal export costs one pass without a match.
     found = _scan_sheet(archive, part, (52, 9999), formulas)
     assert found.extent is not None
-    if found.extent.bound * found.extent.columns > MAX_SHEET_CELLS:  # measure it without the floors
+    if found.extent.bound * found.extent.columns > max_cells:  # measure it without the floors
         found = replace(found, extent=_scan_sheet(archive, part, (0, 0), False).extent)
     return found
 
@@ -253,17 +262,18 @@ def _unescape(raw: bytes) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
-def check_extent(extent: _Extent, shown: str, sheet: str) -> None:
-    if extent.bound * extent.columns <= MAX_SHEET_CELLS:
+def check_extent(extent: _Extent, shown: str, sheet: str, max_cells: int = MAX_SHEET_CELLS) -> None:
+    if extent.bound * extent.columns <= max_cells:
         return
     cells = extent.last_row * extent.columns
     letter = column_letter(extent.columns - 1)
     raise fail("sheet-too-large",
                 f"the sheet's used range reaches column {letter} and row {extent.last_row:,} ({', '.join(extent.far)}): "
                 f"{extent.last_row:,} rows × {extent.columns:,} columns are {cells:,} cells, about "
-                f"{cells * 32 / 1e9:,.1f} GB of memory to read; the limit is {MAX_SHEET_CELLS:,} cells. A stray value "
+                f"{cells * 32 / 1e9:,.1f} GB of memory to read; the limit is {max_cells:,} cells. A stray value "
                 "far from the answers is the usual cause: in Excel, Ctrl+End jumps to the last used cell; delete the "
-                "rows and columns after the answers and save again, or save the sheet as CSV",
+                "rows and columns after the answers and save again, or save the sheet as CSV (or, if the sheet "
+                "really is that large, raise the limit with --max-memory)",
                 shown, sheet=sheet, row=extent.last_row, letter=letter)
 
 

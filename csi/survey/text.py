@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from csi.limits import DEFAULT_LIMITS, Limits
+from csi.survey.bounds import check_first_line, check_lines, check_width
 from csi.survey.encodings import decode, nul_error, utf16_without_bom
 from csi.survey.files import EMPTY, OLE2, ZIP, fail, named_workbook, read_bytes, unreadable
 from csi.survey.table import Grid
@@ -29,17 +31,19 @@ __all__ = ["text_loader"]
 _READ_CHUNK = 1 << 22
 
 
-def text_loader(path: Path, suffix: str, shown: str) -> tuple[Callable[[int], Grid], str]:
+def text_loader(path: Path, suffix: str, shown: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Callable[[int], Grid], str]:
     """A loader for a CSV or TSV file, and the file's SHA-256.
 
     The file is parsed once. A UTF-8 file (with or without BOM) streams through pyarrow's
     reader, which checks that it is UTF-8; its hash and the counts that the checks below need
     are taken from the same read, so that neither the bytes nor a decoded copy are kept.
     Anything else — another encoding, NUL bytes, an odd number of quotes, rows pyarrow
-    refuses — is read whole and checked step by step (:func:`_text_checked`).
+    refuses — is read whole and checked step by step (:func:`_text_checked`). A first line
+    or any line longer than ``limits`` allow, or a row of more cells, is refused before its
+    cells are parsed (:mod:`csi.survey.bounds`).
     """
-    parsed = _text_streamed(path, suffix, shown)
-    columns, digest = parsed if parsed is not None else _text_checked(path, suffix, shown)
+    parsed = _text_streamed(path, suffix, shown, limits)
+    columns, digest = parsed if parsed is not None else _text_checked(path, suffix, shown, limits)
 
     def load(header_rows: int) -> Grid:
         names: list[str | None] = []
@@ -83,7 +87,7 @@ class _Tap:
         self.closed = True
 
 
-def _text_streamed(path: Path, suffix: str, shown: str) -> tuple[list[Any], str] | None:
+def _text_streamed(path: Path, suffix: str, shown: str, limits: Limits) -> tuple[list[Any], str] | None:
     """The columns and SHA-256 of a plain UTF-8 CSV/TSV file, parsed as it is read; None
     for any file that needs :func:`_text_checked` to say what is wrong with it or to decode it.
 
@@ -100,6 +104,7 @@ def _text_streamed(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]
                 return None
             if head.startswith((ZIP, OLE2)):
                 raise named_workbook(f"{suffix} text", shown)
+            check_first_line(stream, head, shown, limits)
             if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 return None
             body_head = (head[len(codecs.BOM_UTF8):] if head.startswith(codecs.BOM_UTF8) else head)[:_HEAD]
@@ -157,7 +162,7 @@ def _dialect(head: bytes, suffix: str) -> _Dialect:
     return _Dialect(delimiter, width, tuple(repeats))
 
 
-def _text_checked(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]:
+def _text_checked(path: Path, suffix: str, shown: str, limits: Limits) -> tuple[list[Any], str]:
     """The columns and SHA-256 of a CSV/TSV file read whole: encodings detected and
     transcoded, NUL bytes, unclosed quotes and ragged rows dealt with."""
     import pyarrow as pa
@@ -174,6 +179,7 @@ def _text_checked(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]:
         data = bom + data
     body, _ = decode(data, shown)
     del data
+    check_lines(body, shown, limits)
     try:
         dialect = _dialect(body[:_HEAD], suffix)
     except csv.Error as e:
@@ -188,7 +194,7 @@ def _text_checked(path: Path, suffix: str, shown: str) -> tuple[list[Any], str]:
     columns = _arrow_csv(pa.BufferReader(pa.py_buffer(body)), dialect)
     if columns is None:  # ragged rows: read as Excel shows them, padded with blanks
         try:
-            columns = _python_csv(body, delimiter)
+            columns = _python_csv(body, delimiter, shown, limits)
         except csv.Error as e:
             raise fail("corrupt-file", f"cannot be parsed as {suffix} ({e})", shown) from e
     return columns, digest
@@ -246,7 +252,13 @@ def _arrow_csv(source: Any, dialect: _Dialect) -> list[Any] | None:
 _CSV_BLOCK = 1 << 22
 
 
-def _python_csv(body: bytes, delimiter: str):
+def _python_csv(body: bytes, delimiter: str, shown: str, limits: Limits) -> list[Any]:
+    """Every cell of a file pyarrow refused for its rows of other widths: a short row is
+    padded with blanks, as Excel shows it; a row with a filled cell beyond the header is
+    refused (``extra-cells``), since a delimiter inside an unquoted cell moves every answer
+    after it one column to the right. When most rows are wider than the first, the first is
+    a title above the header (which :mod:`csi.survey.headers` reports): every row is padded
+    to the widest."""
     import pyarrow as pa
 
     limit = csv.field_size_limit(1 << 30)  # a long free-text answer is not an error
@@ -254,5 +266,21 @@ def _python_csv(body: bytes, delimiter: str):
         rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter))
     finally:
         csv.field_size_limit(limit)
+    header = len(rows[0]) if rows else 0
     width = max((len(r) for r in rows), default=0)
-    return [pa.array([r[i] if i < len(r) else "" for r in rows], pa.string()) for i in range(width)]
+    if width > header:
+        check_width(width, 1 + next(i for i, r in enumerate(rows) if len(r) == width), shown, limits)
+    extra = [i for i, r in enumerate(rows) if len(r) > header and any(c.strip() for c in r[header:])]
+    if 2 * len(extra) >= len(rows) - 1:  # most rows wider: the first row is a title, not the header
+        return [pa.array([r[i] if i < len(r) else "" for r in rows], pa.string()) for i in range(width)]
+    if extra:
+        listed = ", ".join(str(i + 1) for i in extra[:10]) + (f" and {len(extra) - 10:,} more" if len(extra) > 10 else "")
+        raise fail("extra-cells", f"has {len(rows[extra[0]])} cells but the header row has {header} "
+                   f"(rows with cells beyond the header: {listed}); a {_named(delimiter)} inside a cell that is not "
+                   "quoted splits it and moves every answer after it one column to the right: quote that cell "
+                   "(\"a, b\") or export the file again", shown, row=extra[0] + 1)
+    return [pa.array([r[i] if i < len(r) else "" for r in rows], pa.string()) for i in range(header)]
+
+
+def _named(delimiter: str) -> str:
+    return {",": "comma", "\t": "tab", ";": "semicolon"}.get(delimiter, repr(delimiter))

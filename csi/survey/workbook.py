@@ -35,6 +35,8 @@ from typing import Any
 
 from csi.background import Background
 from csi.errors import InputError
+from csi.limits import DEFAULT_LIMITS, Limits
+from csi.survey.bounds import check_members
 from csi.survey.files import OLE2, ZIP, fail, other_sheets, sniff_not_workbook
 from csi.survey.scan import (
     FORMULA_SCAN_BYTES,
@@ -71,12 +73,14 @@ class Workbook:
     """
 
     def __init__(self, data: bytes, suffix: str, shown: str, sheet: str | int | None,
-                 say: Callable[[str], None], parsing: threading.Event | None = None) -> None:
+                 say: Callable[[str], None], parsing: threading.Event | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         import fastexcel
 
-        self._shown, self._say = shown, say
+        self._shown, self._say, self._limits = shown, say, limits
         self._parsing = parsing or threading.Event()
         archive, members = _archive(data, suffix, shown)
+        if archive is not None:  # before calamine reads a part whole
+            check_members(archive, data, shown, limits)
         try:
             self._reader = fastexcel.read_excel(data)  # from bytes: calamine goes by content, not suffix
             self.sheets: tuple[str, ...] = tuple(self._reader.sheet_names)
@@ -116,11 +120,11 @@ class Workbook:
         formulas = "xl/calcChain.xml" not in members and \
             self._archive.getinfo(self._part).file_size <= FORMULA_SCAN_BYTES
         try:
-            scan = xlsx_scan(self._archive, self._part, formulas)
+            scan = xlsx_scan(self._archive, self._part, formulas, self._limits.sheet_cells)
         except _DAMAGED as e:
             raise self._damaged(e) from e
         assert scan.extent is not None
-        check_extent(scan.extent, self._shown, self.sheet)
+        check_extent(scan.extent, self._shown, self.sheet, self._limits.sheet_cells)
         return scan
 
     def _options(self, header_rows: int) -> dict[str, Any]:
