@@ -11,7 +11,7 @@ import errno
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec
@@ -53,7 +53,10 @@ PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answer
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"csi: error: {message}\n")
+    """The message on stderr (its text from the data escaped, :mod:`csi.printable`), then exit ``code``."""
+    from csi.printable import printable
+
+    sys.stderr.write(f"csi: error: {printable(message)}\n")
     raise typer.Exit(code)
 
 
@@ -97,18 +100,29 @@ def quiet_on_broken_pipe(command: Callable[_P, None]) -> Callable[_P, None]:
 
 def stdout_console(**options: object) -> Console:
     """A rich console on stdout that leaves a broken pipe to :func:`quiet_on_broken_pipe`
-    (rich's own handler ends the process with exit 1)."""
+    (rich's own handler ends the process with exit 1), and shows text as it is: no console
+    markup (a header ``[link=…]`` from a file stays text), and every character that would act
+    on the terminal escaped by :func:`csi.printable.printable` (rich's own styling aside)."""
+    options.setdefault("markup", False)
     return _pipe_console()(**options)
 
 
 @functools.cache
 def _pipe_console() -> type[Console]:
     from rich.console import Console
+    from rich.segment import Segment
+
+    from csi.printable import printable
 
     class PipeConsole(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            # Every text segment, whoever built it, passes the one rule; rich's control segments
+            # (cursor moves) and the escapes its styles render to are its own.
+            return super()._render_buffer(s if s.control else Segment(printable(s.text), s.style) for s in buffer)
 
     return PipeConsole
 
@@ -169,6 +183,8 @@ def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang
             rendered[fmt] = render(kind, fmt, document, lang)
         return rendered[fmt]
 
+    for _, fmt in planned:  # every report rendered before the first file is replaced
+        once(fmt)
     write_planned(planned, once)
     if stdout is not None:
         text = once(stdout)

@@ -118,7 +118,9 @@ def compare(
             render_comparison(comparison, stdout_console(highlight=False), lang)
     check = comparison.check
     if check is not None and check.failed:
-        what = ", ".join(check.nodes)
+        from csi.printable import printable
+
+        what = printable(", ".join(check.nodes))
         sys.stderr.write(f"csi: a Holm-significant drop of {fail_on_drop:g} points or more ({what}): --fail-on-drop failed\n")
         raise typer.Exit(1)
 
