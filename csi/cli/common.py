@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
     "AllowNegativeOpt", "PolicyOpt", "LangOpt", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
-    "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console",
+    "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console", "finite",
 ]
 
 _P = ParamSpec("_P")
@@ -142,6 +143,18 @@ def check_lang(lang: str | None) -> str | None:
 
 LangOpt = Annotated[str | None, typer.Option("--lang", callback=check_lang, help="Report language: zh or en (default: the model's).",
                                              show_default=False)]
+
+
+def finite(value: float | None) -> float | None:
+    """A number option's value, refused when it is NaN or infinite (the callback of number
+    options: click's ``min``/``max`` let NaN through, and ``--fail-under nan`` would fail every run).
+
+    >>> finite(80.0), finite(None)
+    (80.0, None)
+    """
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"expected a finite number, got {value}")
+    return value
 
 
 def check_format(fmt: str, kind: str) -> None:
