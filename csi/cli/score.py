@@ -48,7 +48,7 @@ def score(
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
-    verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails and IDs masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
+    verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails, IDs and the respondent's own name masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same intervals.")] = 0,
     confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, callback=finite, help="Confidence level of the intervals.")] = 0.95,
