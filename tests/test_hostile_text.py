@@ -515,3 +515,16 @@ def test_a_result_json_as_written_is_accepted_with_its_hostile_text(tmp_path: Pa
     doc = json.loads(r.stdout)
     assert {v["value"] for v in doc["segments"][0]["values"]} == set(DEPTS)
     assert doc["overall"]["scores"] == [good_result["overall"]["score"]] * 2
+
+
+def test_a_template_from_a_model_with_control_characters(tmp_path: Path) -> None:
+    """``csi template`` writes the model's names into a workbook too: escaped, not a crash."""
+    model = tmp_path / "m.yaml"
+    model.write_text(HOSTILE_MODEL, encoding="utf-8")
+    before = old_reports(tmp_path, ("r.json",))
+    r = runner.invoke(app, ["template", "-m", str(model), "-o", str(tmp_path / "t.xlsx")])
+    assert r.exit_code == 0, r.stderr
+    cells = xlsx_texts(tmp_path / "t.xlsx")
+    assert any("响应\\x07速度" in c for c in cells)
+    assert not any(UNSAFE_RE.search(c) for c in cells)
+    assert_intact(before)
