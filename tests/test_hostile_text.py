@@ -528,3 +528,19 @@ def test_a_template_from_a_model_with_control_characters(tmp_path: Path) -> None
     assert any("响应\\x07速度" in c for c in cells)
     assert not any(UNSAFE_RE.search(c) for c in cells)
     assert_intact(before)
+
+
+def test_printable_leaves_nothing_unsafe_and_changes_only_what_it_must() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text())
+    def check(s: str) -> None:
+        shown = printable(s)
+        assert not UNSAFE_RE.search(shown) and "\r" not in shown
+        assert printable(shown) == shown
+        if not UNSAFE_RE.search(s) and "\r" not in s:
+            assert shown == s
+
+    check()
