@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
+import typing
 from typing import Any, TypeVar
 
 __all__ = ["printable", "printable_copy", "json_text", "UNSAFE"]
@@ -68,28 +70,59 @@ def printable_copy(document: _T) -> _T:
     return _copy(document)
 
 
+#: Types that hold no text, returned as they are without a look inside.
+_ATOMS = {int, float, bool, complex, type(None), bytes}
+#: The init fields of each dataclass met (None: not a dataclass).
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def _copy(value: Any) -> Any:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return printable(value)
-    if isinstance(value, dict):
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
         out = {_copy(k): _copy(v) for k, v in value.items()}
         return value if _same_dict(out, value) else out
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         items = [_copy(v) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
-        return type(value)(items) if isinstance(value, list) or type(value) is tuple else type(value)(*items)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            if not f.init:
-                continue
-            old = getattr(value, f.name)
-            new = _copy(old)
-            if new is not old:
-                changes[f.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
+        return items if kind is list else tuple(items)
+    if kind in _FIELDS:
+        names = _FIELDS[kind]
+    else:
+        names = _FIELDS[kind] = _text_fields(kind) if dataclasses.is_dataclass(value) and not isinstance(value, type) else None
+    if not names:  # (a dataclass of numbers; numbers of numpy, paths, anything else: no text to escape)
+        return value
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _copy(old)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def _text_fields(kind: type) -> tuple[str, ...]:
+    """The init fields of dataclass ``kind`` whose declared type may hold text (not those
+    declared as numbers, or tuples of numbers: an :class:`~csi.result.Estimate` is skipped)."""
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):  # (an annotation that cannot be resolved: look inside every field)
+        hints = {}
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init and not _numeric(hints.get(f.name, object)))
+
+
+def _numeric(hint: Any) -> bool:
+    """Whether a type hint admits only numbers, None, and tuples of those."""
+    if hint in (int, float, bool, complex, type(None)):
+        return True
+    origin = typing.get_origin(hint)
+    if origin is tuple or origin is typing.Union or origin is types.UnionType:
+        return all(_numeric(a) for a in typing.get_args(hint) if a is not Ellipsis)
+    return False
 
 
 def _same_dict(new: dict[Any, Any], old: dict[Any, Any]) -> bool:
