@@ -333,11 +333,25 @@ def test_an_export_without_a_usable_answer_is_an_error(tmp_path: Path) -> None:
     before = old_reports(tmp_path)
     code, out, err = score(data, "-m", model, "-B", "0", "--fail-under", "50", *[a for n in OUTPUTS for a in ("-o", tmp_path / n)])
     assert code == 2 and out == ""
-    assert "e.csv: no usable answers: 3 rows read, none kept (empty 3); every answer to its questions is blank or a missing " \
-           "code ('N/A')" in err
+    assert "e.csv: no usable answers: 3 rows read, and every answer to the model's questions is blank or a missing code " \
+           "('N/A')" in err
     assert_intact(before)
     r = runner.invoke(app, ["compare", str(data), str(data), "-m", str(model), "-B", "0"])
     assert r.exit_code == 2 and "no usable answers" in r.stderr
+
+
+def test_an_export_whose_every_row_is_excluded_is_an_error(tmp_path: Path) -> None:
+    """Answers there are, but the data-quality rules set every row aside: the message says which rules."""
+    data = write_csv(tmp_path / "x.csv", [["id", "q1", "q2", "q3"], [1, 5, 5, ""], [2, 4, "", 4]])
+    model = tmp_path / "m.yaml"
+    model.write_text(HOSTILE_MODEL.replace("segments: [部门]\ncomments: [意见]\n", "quality: {min_answered: 1.0}\n")
+                     .replace("pii: [姓名]\n", ""), encoding="utf-8")
+    before = old_reports(tmp_path, ("r.json",))
+    code, out, err = score(data, "-m", model, "-B", "0", "-o", tmp_path / "r.json")
+    assert code == 2 and out == ""
+    assert "x.csv: no usable answers: 2 rows read, every one excluded (incomplete 2) by the data-quality rules; check the " \
+           "model's quality: settings" in err
+    assert_intact(before)
 
 
 @pytest.mark.parametrize("option", ["--fail-under", "--target", "--confidence"])

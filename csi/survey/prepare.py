@@ -194,15 +194,18 @@ def _comments(table: Table, distinct: DistinctCells, col: str, kept: np.ndarray)
 
 def _no_usable_answers(table: Table, model: Model, quality: DataQuality) -> Issue:
     """Not one answer to score: an error, never an index of 0."""
-    excluded = ", ".join(f"{reason} {n}" for reason, n in quality.excluded.items() if n)
-    codes = sorted({*table.missing_codes, *(m for item in model.all_items for m in item.missing)})
-    shown = ", ".join(repr(c) for c in codes[:6]) + (" …" if len(codes) > 6 else "")
-    return Issue("no-usable-answers",
-                 f"no usable answers: {quality.rows} row{'s' if quality.rows != 1 else ''} read, "
-                 f"{'none kept (' + excluded + ')' if excluded else 'none with an answer to the model'}; every answer to its "
-                 f"questions is blank or a missing code ({shown or 'none declared'}). Check that this is the export of the "
-                 "survey the model describes, and that the answers were exported (not only the header)", file=table.path,
-                 sheet=table.sheet)
+    rows = f"{quality.rows} row{'s' if quality.rows != 1 else ''} read"
+    others = {reason: n for reason, n in quality.excluded.items() if n and reason != "empty"}
+    if others:  # answers there were, but the respondent rules set every row with one aside
+        excluded = ", ".join(f"{reason} {n}" for reason, n in quality.excluded.items() if n)
+        why = (f"{rows}, every one excluded ({excluded}) by the data-quality rules; check the model's quality: settings "
+               "(min_duration, min_answered, duplicate_by) against this export")
+    else:
+        codes = sorted({*table.missing_codes, *(m for item in model.all_items for m in item.missing)})
+        shown = ", ".join(repr(c) for c in codes[:6]) + (" …" if len(codes) > 6 else "")
+        why = (f"{rows}, and every answer to the model's questions is blank or a missing code ({shown or 'none declared'}); "
+               "check that this is the export of the survey the model describes, with its answers (not only the header)")
+    return Issue("no-usable-answers", f"no usable answers: {why}", file=table.path, sheet=table.sheet)
 
 
 def _own_names_masked(table: Table, pii: Sequence[str], comments: np.ndarray, kept: np.ndarray) -> np.ndarray:
