@@ -484,6 +484,10 @@ def _set(doc: dict, path: str, value: object) -> dict:
     ("segments.0.groups.0.overall.score", None, "segments[0].groups[0].overall.score: expected a score from 0 to 100, got null"),
     ("nps", {"score": 150}, "nps.score: expected an NPS from -100 to 100, got 150"),
     ("warnings", "x", 'warnings: expected a list, got "x"'),
+    ("manifest.model", "str", 'manifest.model: expected an object, got "str"'),
+    ("manifest.options", [1], "manifest.options: expected an object, got [1]"),
+    ("manifest.model.sha256", 5, "manifest.model.sha256: expected a text, got 5"),
+    ("manifest.input", "x", 'manifest.input: expected an object, got "x"'),
 ])
 def test_a_result_json_out_of_range_is_refused(tmp_path: Path, good_result: dict, path: str, value: object, says: str) -> None:
     assert good_result["weak_points"] and good_result["segments"]

@@ -74,9 +74,10 @@ def result_issues(doc: dict[str, Any], file: str) -> list[Issue]:
         c.estimate(nps, "nps", _NPS, score_required=False)
         for key in ("promoters", "detractors"):
             c.number(nps, key, "nps", _SHARE)
-    for key in ("manifest", "respondents", "data_quality"):
+    for key in ("respondents", "data_quality"):
         if key in doc and doc[key] is not None:
             c.mapping(doc[key], key)
+    c.manifest(doc.get("manifest"))
     respondents = doc.get("respondents")
     if isinstance(respondents, dict):
         for key in ("rows", "used"):
@@ -163,6 +164,23 @@ class _Checker:
         self.number(pair, "high", f"{path}.ci", _ANY)
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in ci) and ci[0] > ci[1]:
             self.problem(f"{path}.ci", "a low bound no greater than the high bound", ci)
+
+    def manifest(self, m: Any) -> None:
+        """What produced the result: the model, the input, the options, the model's structure."""
+        if m is None or not self.mapping(m, "manifest"):
+            return
+        for key in ("tool", "created"):
+            self.text(m, key, "manifest")
+        for key, texts in (("model", ("name", "path", "sha256")), ("input", ("path", "sheet", "preset", "sha256")),
+                           ("options", ()), ("structure", ("basis", "sha256", "outcome"))):
+            part = m.get(key)
+            if part is None or not self.mapping(part, f"manifest.{key}"):
+                continue
+            for field in texts:
+                self.text(part, field, f"manifest.{key}")
+        nodes = (m.get("structure") or {}).get("nodes") if isinstance(m.get("structure"), dict) else None
+        if nodes is not None:
+            self.mapping(nodes, "manifest.structure.nodes")
 
     def nodes(self, nodes: Any) -> set[str]:
         """The node list; returns the ids seen."""
