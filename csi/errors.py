@@ -81,9 +81,11 @@ class Issue:
         >>> str(Issue("x", "first line\n  second", file="a.csv", letter="C"))
         'a.csv, column C: first line second'
         """
+        from csi.printable import printable
+
         where = self.location()
         message = re.sub(r"\s*\n\s*", " ", self.message) if "\n" in self.message else self.message
-        return f"{where}: {message}" if where else message
+        return printable(f"{where}: {message}" if where else message)
 
 
 class CsiError(Exception):

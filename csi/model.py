@@ -776,6 +776,9 @@ class _Builder:
                 self.problem("missing-key", "a metric item needs best and worst (score 100 at best, 0 at worst)", path, raw)
             elif best == worst:
                 self.problem("bad-metric", f"best and worst must differ, both are {best:g}", _join(path, "best"), raw, "best")
+            if raw.get("reverse") is True:
+                self.problem("bad-metric", "reverse belongs to rating items; a metric item's direction is set by best and worst "
+                             "(to reverse it, swap them)", _join(path, "reverse"), raw, "reverse")
         elif best is not None or worst is not None:
             self.problem("bad-metric", "best and worst belong to type: metric items", _join(path, "best" if best is not None else "worst"),
                          raw, "best" if best is not None else "worst")

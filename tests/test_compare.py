@@ -583,8 +583,8 @@ def test_usage_and_input_errors(app, in_root, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema": "csi.result/1", "overall": {}}', encoding="utf-8")
     assert "without an overall score or a node list" in fails(broken, Q3, *FAST)
-    broken.write_text('{"schema": "csi.result/1", "overall": {"score": 70}, "nodes": [{"name": "x"}]}', encoding="utf-8")
-    assert "missing or malformed field" in fails(broken, Q3, *FAST)
+    broken.write_text('{"schema": "csi.result/1", "overall": {"score": 70, "n": 9}, "nodes": [{"name": "x"}]}', encoding="utf-8")
+    assert "broken.json, nodes[0].id: expected a text, got null" in fails(broken, Q3, *FAST)
     assert "no such file" in fails(tmp_path / "missing.json", Q3, *FAST)
     bench = tmp_path / "b.csv"
     bench.write_text("id,score\noverall,900\n", encoding="utf-8")

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csi.errors import DataError
 from csi.model import Item, load_model_text
 from csi.survey import answers as answers_module
 from csi.survey import respondents as respondents_module
@@ -105,7 +106,10 @@ def reference_cell(value: object, item: Item, missing_codes=(), file_labels=None
         if bare not in labels:
             return math.nan, True
         raw = labels[bare]
-    usable = math.isfinite(raw) if item.type == "metric" else item.scale.min <= raw <= item.scale.max
+    if item.type == "metric":  # any finite measure; not below 0 when best and worst are 0 or more (a time, a count)
+        usable = math.isfinite(raw) and not (min(item.best, item.worst) >= 0 and raw < 0)
+    else:
+        usable = item.scale.min <= raw <= item.scale.max
     return (raw, False) if usable else (math.nan, True)
 
 
@@ -352,6 +356,11 @@ def with_dtype(table: Table, dtype: str) -> Table:
 
 def check_rules(table: Table, model) -> None:
     want = reference_responses(table, model)
+    if not want["rows"] or np.isnan(want["values"]).all():  # nobody left with an answer: an error, not an index of 0
+        with pytest.raises(DataError) as e:
+            prepare(table, model, by=["部门"])
+        assert e.value.codes == ["no-usable-answers"]
+        return
     r = prepare(table, model, by=["部门"])
     np.testing.assert_array_equal(r.values, want["values"])
     assert r.rows.tolist() == want["rows"] and r.rows.dtype == np.int64

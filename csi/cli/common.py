@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import errno
 import functools
+import math
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
-    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy", "sheet_arg",
-    "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console",
+    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy",
+    "sheet_arg", "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console", "finite",
 ]
 
 _P = ParamSpec("_P")
@@ -80,7 +81,10 @@ def limits(max_memory: str | None) -> Limits:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    sys.stderr.write(f"csi: error: {message}\n")
+    """The message on stderr (its text from the data escaped, :mod:`csi.printable`), then exit ``code``."""
+    from csi.printable import printable
+
+    sys.stderr.write(f"csi: error: {printable(message)}\n")
     raise typer.Exit(code)
 
 
@@ -124,18 +128,29 @@ def quiet_on_broken_pipe(command: Callable[_P, None]) -> Callable[_P, None]:
 
 def stdout_console(**options: object) -> Console:
     """A rich console on stdout that leaves a broken pipe to :func:`quiet_on_broken_pipe`
-    (rich's own handler ends the process with exit 1)."""
+    (rich's own handler ends the process with exit 1), and shows text as it is: no console
+    markup (a header ``[link=…]`` from a file stays text), and every character that would act
+    on the terminal escaped by :func:`csi.printable.printable` (rich's own styling aside)."""
+    options.setdefault("markup", False)
     return _pipe_console()(**options)
 
 
 @functools.cache
 def _pipe_console() -> type[Console]:
     from rich.console import Console
+    from rich.segment import Segment
+
+    from csi.printable import printable
 
     class PipeConsole(Console):
         def on_broken_pipe(self) -> None:
             self.quiet = True
             raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            # Every text segment, whoever built it, passes the one rule; rich's control segments
+            # (cursor moves) and the escapes its styles render to are its own.
+            return super()._render_buffer(s if s.control else Segment(printable(s.text), s.style) for s in buffer)
 
     return PipeConsole
 
@@ -155,6 +170,18 @@ def check_lang(lang: str | None) -> str | None:
 
 LangOpt = Annotated[str | None, typer.Option("--lang", callback=check_lang, help="Report language: zh or en (default: the model's).",
                                              show_default=False)]
+
+
+def finite(value: float | None) -> float | None:
+    """A number option's value, refused when it is NaN or infinite (the callback of number
+    options: click's ``min``/``max`` let NaN through, and ``--fail-under nan`` would fail every run).
+
+    >>> finite(80.0), finite(None)
+    (80.0, None)
+    """
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"expected a finite number, got {value}")
+    return value
 
 
 def check_format(fmt: str, kind: str) -> None:
@@ -200,7 +227,7 @@ def write(planned: Sequence[tuple[Path, str]], kind: str, document: object, lang
             rendered[fmt] = render(kind, fmt, document, lang)
         return rendered[fmt]
 
-    write_planned(planned, once, extra)
+    write_planned(planned, once, extra)  # every report rendered before the first file is replaced
     if stdout is not None:
         text = once(stdout)
         sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))

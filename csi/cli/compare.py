@@ -23,6 +23,7 @@ from csi.cli.common import (
     check_format,
     check_policy,
     errors,
+    finite,
     limits,
     output_help,
     plan,
@@ -53,20 +54,20 @@ def compare(
     policy: PolicyOpt = None,
     bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="When scoring an export: re-estimate data-driven weights in every bootstrap replicate.")] = False,
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="When scoring an export: column of respondent weights.", show_default=False)] = None,
-    target: Annotated[float | None, typer.Option("--target", min=0, max=100, help="When scoring an export: target score for every indicator (default: the model's).", show_default=False)] = None,
+    target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="When scoring an export: target score for every indicator (default: the model's).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="When scoring an export: how many weak points to list.")] = 5,
     population: Annotated[int | None, typer.Option("--population", min=1, help="When scoring an export: size of the client base, for the finite-population correction.", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="When scoring an export: treat any invalid answer as an error (exit 2).")] = False,
     benchmark: Annotated[Path | None, typer.Option(
         "--benchmark", help="Benchmark scores per node id (.yaml or .csv): an industry average or a competitor.",
         show_default=False)] = None,
-    alpha: Annotated[float, typer.Option("--alpha", min=0.0001, max=0.5,
+    alpha: Annotated[float, typer.Option("--alpha", min=0.0001, max=0.5, callback=finite,
                                          help="Level of the Holm-adjusted tests behind 'significantly up/down'.")] = 0.05,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates when scoring an export (0: none, no tests).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed when scoring an export.")] = 0,
-    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
+    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, callback=finite, help="Confidence level of the intervals.")] = 0.95,
     fail_on_drop: Annotated[float | None, typer.Option(
-        "--fail-on-drop", min=0, metavar="POINTS",
+        "--fail-on-drop", min=0, metavar="POINTS", callback=finite,
         help="Exit 1 when the overall CSI fell by at least POINTS in the last period with a Holm-significant test.",
         show_default=False)] = None,
     fail_on_drop_any: Annotated[bool, typer.Option(
@@ -121,7 +122,9 @@ def compare(
             render_comparison(comparison, stdout_console(highlight=False), lang)
     check = comparison.check
     if check is not None and check.failed:
-        what = ", ".join(check.nodes)
+        from csi.printable import printable
+
+        what = printable(", ".join(check.nodes))
         sys.stderr.write(f"csi: a Holm-significant drop of {fail_on_drop:g} points or more ({what}): --fail-on-drop failed\n")
         raise typer.Exit(1)
 

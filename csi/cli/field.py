@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from csi.cli.common import DebugOpt, MkdirOpt, ModelOpt, errors, fail
+from csi.printable import printable
 
 __all__ = ["sample_size", "template"]
 
@@ -132,7 +133,7 @@ def template(
     sys.stderr.write(f"csi: wrote {output}: {len(built.columns)} columns, {questions} of them questions "
                      "(sheets Responses, Questions, Instructions)\n")
     for c in built.adjusted:
-        sys.stderr.write(f"csi: warning: {adjust_message(c, 'en')}\n")
+        sys.stderr.write(f"csi: warning: {printable(adjust_message(c, 'en'))}\n")
     sys.stderr.write(f"Fill in one row per respondent, then: csi score {target}{model_arg} --preset plain\n")
 
 

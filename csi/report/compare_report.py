@@ -18,8 +18,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
+from csi.printable import printable_copy
 from csi.report.fit import Column, print_table, wrap, wrap_text
-from csi.report.tables import escape_cell, fmt, fmt_p, text
+from csi.report.tables import escape_cell, fmt, fmt_p, md_code, md_text, text
 
 __all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text",
            "model_change_lines"]
@@ -313,8 +314,7 @@ def to_csv(comparison: Comparison) -> str:
 
 
 # ------------------------------------------------------------------ Markdown
-def _md(s: object) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+_md = md_text
 
 
 def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
@@ -328,7 +328,7 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
     if change:
         lines += [f"**{_md(change[0])}**", ""] + [_md(x) for x in change[1:]] + [""]
     for p in comparison.periods:
-        lines.append(f"- **{_md(p.label)}**: `{_md(p.source)}` · {text('n', lang)} {p.n}")
+        lines.append(f"- **{_md(p.label)}**: `{md_code(p.source)}` · {text('n', lang)} {p.n}")
     lines.append("")
     path = " → ".join(_score(o, i) for i in range(len(labels)))
     # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
@@ -408,6 +408,7 @@ def _status(status: str, lang: str) -> str:
 # ------------------------------------------------------------------ terminal
 def render_comparison(comparison: Comparison, console: Console, lang: str | None = None) -> None:
     """Print the comparison: header, overall change, node table, weak points, segments, alerts."""
+    comparison = printable_copy(comparison)
     lang = lang or lang_of(comparison)
     labels = comparison.labels
     o = comparison.overall

@@ -44,11 +44,14 @@ class Format:
     #: in the system's code page (GBK on a Chinese Windows) and garbles its Chinese; stdout gets
     #: no mark, which would land in the first field of ``cut``, ``awk`` or a script's parser.
     bom: bool = False
+    #: Keeps the data's text exactly, escaping what could act on a screen in the format's own
+    #: syntax (JSON's ``\uXXXX``); every other format shows it through :func:`csi.printable.printable`.
+    exact_text: bool = False
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("json", (".json",), {"result": "csi.report.tables:to_json", "comparison": "csi.report.compare_report:to_json",
-                                "weights": "csi.report.tables:weights_json"}, takes_lang=False),
+                                "weights": "csi.report.tables:weights_json"}, takes_lang=False, exact_text=True),
     Format("csv", (".csv",), {"result": "csi.report.tables:to_csv", "comparison": "csi.report.compare_report:to_csv"},
            takes_lang=False, bom=True),
     Format("md", (".md", ".markdown"), {"result": "csi.report.tables:to_markdown",
@@ -91,8 +94,18 @@ def format_for(path: str | Path, available: Iterable[str] | None = None) -> str:
 
 
 def render(kind: str, fmt: str, document: Any, lang: str | None = None) -> str | bytes:
-    """``document`` (a Result, a Comparison, …) rendered in format ``fmt``."""
+    """``document`` (a Result, a Comparison, …) rendered in format ``fmt``.
+
+    The one place where text from the data is made safe for every format (docs/architecture.md,
+    "Text from the data"): control and bidirectional characters are escaped visibly
+    (:func:`csi.printable.printable_copy`), or, in JSON, as JSON escapes of the same text.
+    """
+    from csi.printable import json_text, printable_copy
+
     spec = FORMATS[fmt]
     module, function = spec.renderers[kind].split(":")
     renderer = getattr(importlib.import_module(module), function)
-    return renderer(document, lang) if spec.takes_lang else renderer(document)
+    if not spec.exact_text:
+        document = printable_copy(document)
+    out = renderer(document, lang) if spec.takes_lang else renderer(document)
+    return json_text(out) if spec.exact_text and isinstance(out, str) else out

@@ -10,7 +10,8 @@ from typing import Any
 from csi.report.numbers import fmt, fmt_p
 from csi.result import QUADRANTS, Result
 
-__all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "fmt", "fmt_p", "fmt_vs_rest"]
+__all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "md_text", "md_code", "fmt", "fmt_p",
+           "fmt_vs_rest"]
 
 _TEXT = {
     "title": ("客户满意度指数报告", "Customer Satisfaction Index report"),
@@ -131,8 +132,8 @@ def to_csv(result: Result) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     o = result.overall
-    w.writerow(["overall", result.manifest.get("model", {}).get("name", "overall"), "", "index", "", 1.0, 1.0, o.score, o.se,
-                o.ci[0], o.ci[1], o.n, "", "", ""])
+    w.writerow([escape_cell(v) for v in ("overall", result.manifest.get("model", {}).get("name", "overall"), "", "index", "", 1.0,
+                                          1.0, o.score, o.se, o.ci[0], o.ci[1], o.n, "", "", "")])
     for node in result.nodes:
         e = node.estimate
         w.writerow([escape_cell(v) for v in (node.id, node.name, node.parent or "", node.kind, node.method or "", node.weight,
@@ -143,8 +144,31 @@ def to_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-def _md(s: object) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "&": "&amp;", "<": "&lt;", ">": "&gt;",
+                             "\n": " ", "\t": " "})
+
+
+def md_text(s: object) -> str:
+    """Text from the data as Markdown shows it, never as markup: HTML (``<script>``, ``<img
+    onerror>``) as entities, so a renderer shows it rather than running it; brackets escaped,
+    so no link (``[x](javascript:…)``) can form; table pipes escaped; one line.
+
+    >>> md_text("<img src=x onerror=alert(1)> & [x](javascript:alert(1)) a|b")
+    '&lt;img src=x onerror=alert(1)&gt; &amp; \\\\[x\\\\](javascript:alert(1)) a\\\\|b'
+    """
+    return str(s).translate(_MD_ESCAPES)
+
+
+def md_code(s: object) -> str:
+    """Text shown in a Markdown code span (a file path): no backtick to end it, one line.
+
+    >>> md_code("a`b|c")
+    "a'b\\\\|c"
+    """
+    return str(s).replace("`", "'").replace("|", "\\|").replace("\n", " ")
+
+
+_md = md_text
 
 
 def to_markdown(result: Result, lang: str | None = None) -> str:
@@ -154,7 +178,7 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
     lines = [f"# {_md(m.get('model', {}).get('name', text('title', lang)))}", ""]
     src = m.get("input", {})
     if src:
-        lines += [f"`{_md(src.get('path', ''))}` · {result.respondents.get('used', 0)} / {result.respondents.get('rows', 0)} "
+        lines += [f"`{md_code(src.get('path', ''))}` · {result.respondents.get('used', 0)} / {result.respondents.get('rows', 0)} "
                   f"{text('respondents', lang)}", ""]
     o = result.overall
     # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
@@ -187,7 +211,7 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         for wp in result.weak_points:
             if wp.verbatims:
                 lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
-    lines += ["", f"## {text('quality', lang)}", ""] + [f"- {q}" for q in quality_lines(result, lang)]
+    lines += ["", f"## {text('quality', lang)}", ""] + [f"- {_md(q)}" for q in quality_lines(result, lang)]
     for seg in result.segments:
         lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",
                   f"| {_md(seg.by)} | {text('n', lang)} | {text('score', lang)} | {text('ci', lang)} | {text('vs_rest', lang)} |",
@@ -228,7 +252,7 @@ def quality_lines(result: Result, lang: str) -> list[str]:
         lines.append(("标记（未排除）：" if zh else "flagged, kept: ") + ", ".join(flagged))
     for c in result.data_quality.get("invalid", []):
         rows = ", ".join(str(x) for x in c["rows"]) + ("…" if c["count"] > len(c["rows"]) else "")
-        vals = ", ".join(repr(v) for v in c["values"][:3])
+        vals = ", ".join(f"'{v}'" for v in c["values"][:3])  # (already printable: repr would double its escapes)
         lines.append(f"无效答案 {c['count']} 个，列 {c['letter']}「{c['column']}」，行 {rows}：{vals}" if zh else
                       f"{c['count']} invalid answer(s) in column {c['letter']} \"{c['column']}\", rows {rows}: {vals}")
     return lines

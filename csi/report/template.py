@@ -526,6 +526,9 @@ def build_template(model: Model, *, score_command: str | None = None, validate_c
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from csi.printable import printable_copy
+
+    model = printable_copy(model)  # names and labels with control characters, escaped visibly (docs/architecture.md)
     lang = lang or model_lang(model)
     columns = template_columns(model, lang)
     score_command = score_command or "csi score FILE.xlsx --model MODEL.yaml --preset plain"

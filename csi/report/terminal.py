@@ -9,6 +9,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from csi.printable import printable_copy
 from csi.report.findings import print_findings, result_findings
 from csi.report.fit import Column, fits, print_table, split_items, wrap, wrap_items
 from csi.report.labels import word
@@ -47,7 +48,8 @@ def _colour(score: float, target: float | None) -> str:
 
 
 def render_result(result: Result, console: Console, lang: str | None = None) -> None:
-    """Print the report of one result."""
+    """Print the report of one result (its text from the data escaped: :mod:`csi.printable`)."""
+    result = printable_copy(result)
     lang = lang or lang_of(result)
     m = result.manifest
     model = m.get("model", {})
@@ -150,6 +152,7 @@ def _default_target(result: Result) -> float | None:
 def render_weights(comparison: MethodComparison, console: Console, lang: str, names: Mapping[str, str]) -> None:
     """Print ``csi weights``: every group's weights under each method, then the index and the
     top weak points by method. ``names``: indicator id → name."""
+    comparison, names = printable_copy(comparison), printable_copy(dict(names))
     runs = list(comparison.runs)
     width = console.width
     for gid, gname, kids in comparison.groups:

@@ -21,6 +21,7 @@ Each column is converted once per distinct cell (:class:`DistinctCells`), not on
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import unicodedata
@@ -41,15 +42,27 @@ _ArrayLike = np.ndarray | ExtensionArray
 
 
 def rescale(x: np.ndarray, scale: Scale, reverse: bool = False) -> np.ndarray:
-    """Rescale raw answers on ``scale`` to 0–100 (reverse-worded items flipped first)."""
+    """Rescale raw answers on ``scale`` to 0–100 (reverse-worded items flipped first).
+
+    A scale whose span or sum overflows a float (``{min: -1e308, max: 1e308}``) is worked in
+    halves, which cannot overflow.
+
+    >>> rescale(np.array([-1e308, 0.0, 1e308]), Scale(-1e308, 1e308)).tolist()
+    [0.0, 50.0, 100.0]
+    """
+    lo, hi = scale.min, scale.max
+    if not (math.isfinite(hi - lo) and math.isfinite(hi + lo)):
+        return ((hi / 2 - x / 2) if reverse else (x / 2 - lo / 2)) / (hi / 2 - lo / 2) * 100.0
     if reverse:
-        x = scale.min + scale.max - x
-    return (x - scale.min) / (scale.max - scale.min) * 100.0
+        x = lo + hi - x
+    return (x - lo) / (hi - lo) * 100.0
 
 
 def metric_score(v: np.ndarray, best: float, worst: float) -> np.ndarray:
     """Score a measured value: 100 at or better than ``best``, 0 at or worse than ``worst``."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not math.isfinite(worst - best):  # (best and worst near the float limit: in halves, which cannot overflow)
+            return np.clip((worst / 2 - v / 2) / (worst / 2 - best / 2), 0.0, 1.0) * 100.0
         return np.clip((worst - v) / (worst - best), 0.0, 1.0) * 100.0
 
 
@@ -297,6 +310,8 @@ def _check(raw: np.ndarray, is_missing: np.ndarray, item: Item) -> tuple[np.ndar
     given = ~is_missing
     if item.type == "metric":
         bad = given & ~np.isfinite(raw)
+        if item.best is not None and item.worst is not None and min(item.best, item.worst) >= 0:
+            bad |= given & (raw < 0)  # a time or a count measured from 0 cannot be negative
     else:
         with np.errstate(invalid="ignore"):
             bad = given & ~((raw >= item.scale.min) & (raw <= item.scale.max))

@@ -44,7 +44,8 @@ def pii_columns(table: Table, model: Model) -> dict[str, str]:
 def columns_used(table: Table, model: Model, *, by: Sequence[str] = (), weight_column: str | None = None) -> set[str] | None:
     """The headers :func:`prepare` reads from ``table`` for ``model``: its items, ``--by``,
     ``--weight-column``, ``quality.duplicate_by`` (else the preset's id column), the duration
-    column when there is a ``min_duration``, ``comments:`` and ``population.margins``. None
+    column when there is a ``min_duration``, ``comments:`` and ``population.margins``, and the
+    personal-data columns when there are comments (a respondent's own name is masked in them). None
     when one of them does not bind to exactly one header: :func:`prepare` then needs every
     column to say what is wrong (and which headers come closest).
 
@@ -64,6 +65,8 @@ def columns_used(table: Table, model: Model, *, by: Sequence[str] = (), weight_c
         used.add(table.id_column)
     if table.duration_column and model.quality.min_duration is not None:
         used.add(table.duration_column)
+    if model.comments:
+        used.update(pii_columns(table, model))
     return used
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from csi.errors import DataError, Issue
 from csi.model import Item, Model
+from csi.privacy import mask_own
 from csi.responses import DataQuality, InvalidCells, Responses
 from csi.survey.answers import (
     DATE_TEXT,
@@ -88,13 +89,16 @@ def prepare(
     kept = np.flatnonzero(reason == 0)
     values, straight = kept_values(model, coded, kept)
     quality = _quality(table, reason, kept, kept[straight], invalid_cells)
+    if not kept.size or np.isnan(values).all():
+        raise DataError(_no_usable_answers(table, model, quality))
     segments = {name: _segment(distinct, col, kept) for name, col in seg_columns.items()}
     weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
     kept_weights = None if weights is None else weights[kept]
     if model.margins:
         margin_columns = [str(r.column) for r in binding.role("population margin")]
         kept_weights, weighting = rake_kept(table, model, distinct, margin_columns, kept, kept_weights)
-    comments = {r.name: _comments(table, distinct, str(r.column), kept) for r in binding.role("comments")}
+    comments = {r.name: _own_names_masked(table, list(binding.pii), _comments(table, distinct, str(r.column), kept), kept)
+                for r in binding.role("comments")}
     return Responses(values, tuple(i.id for i in model.all_items), tuple(columns), _row_numbers(table, kept), quality,
                      kept_weights, segments, weighting, comments)
 
@@ -202,6 +206,37 @@ def _comments(table: Table, distinct: DistinctCells, col: str, kept: np.ndarray)
     text = cells.astype("string").str.strip().fillna("")
     text = text.where(~text.str.lower().isin(nothing), "")
     return np.take(np.append(text.to_numpy(dtype=object), ""), codes[kept])
+
+
+def _no_usable_answers(table: Table, model: Model, quality: DataQuality) -> Issue:
+    """Not one answer to score: an error, never an index of 0."""
+    rows = f"{quality.rows} row{'s' if quality.rows != 1 else ''} read"
+    others = {reason: n for reason, n in quality.excluded.items() if n and reason != "empty"}
+    if others:  # answers there were, but the respondent rules set every row with one aside
+        excluded = ", ".join(f"{reason} {n}" for reason, n in quality.excluded.items() if n)
+        why = (f"{rows}, every one excluded ({excluded}) by the data-quality rules; check the model's quality: settings "
+               "(min_duration, min_answered, duplicate_by) against this export")
+    else:
+        codes = sorted({*table.missing_codes, *(m for item in model.all_items for m in item.missing)})
+        shown = ", ".join(repr(c) for c in codes[:6]) + (" …" if len(codes) > 6 else "")
+        why = (f"{rows}, and every answer to the model's questions is blank or a missing code ({shown or 'none declared'}); "
+               "check that this is the export of the survey the model describes, with its answers (not only the header)")
+    return Issue("no-usable-answers", f"no usable answers: {why}", file=table.path, sheet=table.sheet)
+
+
+def _own_names_masked(table: Table, pii: Sequence[str], comments: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """``comments`` (one per kept respondent) with each respondent's own personal values — the
+    cells of their row in the personal-data columns ``pii``, their name — masked
+    (:func:`csi.privacy.mask_own`). Only rows with a comment are looked at."""
+    pii = [c for c in pii if c in table.frame.columns]
+    said = np.flatnonzero(comments != "")
+    if not pii or not said.size:
+        return comments
+    own = table.frame[pii].iloc[kept[said]].itertuples(index=False, name=None)
+    out = comments.copy()
+    for i, values in zip(said, own, strict=True):
+        out[i] = mask_own(str(comments[i]), values)
+    return out
 
 
 def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Result JSON files written by ``csi score -o result.json`` (schema ``csi.result/1``), read back
-for ``csi compare``."""
+for ``csi compare``, and checked as strictly as a model file (:mod:`csi.survey.result_rules`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from csi.errors import InputError, Issue
 from csi.result import SCHEMA, Result
+from csi.survey.result_rules import depth_issue, result_issues, too_deep
 
 __all__ = ["read_result"]
 
@@ -55,9 +56,8 @@ def read_result(path: str | os.PathLike[str]) -> Result:
     try:
         doc: Any = json.loads(raw.decode("utf-8-sig"), parse_float=_finite, parse_int=_whole,
                                parse_constant=_no_constant)
-    except RecursionError:
-        raise InputError(Issue("result-too-deep", "holds lists or objects nested thousands of levels deep; a result "
-                               "written by `csi score` is a few levels deep", file=shown)) from None
+    except RecursionError:  # (the parser's own recursion, thousands of levels deep)
+        raise InputError(too_deep(shown)) from None
     except _NotFinite as e:
         raise InputError(Issue("result-not-finite", f"holds the number {e}, which no result written by `csi score` "
                                "holds (its numbers are finite: scores 0–100, standard errors, counts of respondents); "
@@ -68,6 +68,9 @@ def read_result(path: str | os.PathLike[str]) -> Result:
     except json.JSONDecodeError as e:
         raise InputError(Issue("result-not-json", f"is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}); a result "
                                "file is the JSON written by `csi score -o result.json`", file=shown)) from None
+    nested = depth_issue(doc, shown)
+    if nested is not None:
+        raise InputError(nested)
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if schema != SCHEMA:
         if schema == "csi.comparison/1":
@@ -80,6 +83,9 @@ def read_result(path: str | os.PathLike[str]) -> Result:
     if not isinstance(overall, dict) or not isinstance(overall.get("score"), (int, float)) or not isinstance(doc.get("nodes"), list):
         raise InputError(Issue("result-malformed", f"a {SCHEMA} document without an overall score or a node list; "
                                "write it again with `csi score`", file=shown))
+    issues = result_issues(doc, shown)
+    if issues:
+        raise InputError(issues)
     try:
         return Result.from_dict(doc)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:

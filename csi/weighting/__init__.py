@@ -8,6 +8,7 @@ constant it used, so a number can be reproduced.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,10 @@ def fixed_weights(group: Group, responses: object = None, model: Model | None = 
     if any(w is None for w in raw):
         raw = [1.0] * len(raw)
     total = float(sum(raw))  # type: ignore[arg-type]
+    if not math.isfinite(total):  # weights near the float limit (1e308): their sum overflows, their ratios do not
+        top = max(raw)  # type: ignore[type-var]
+        raw = [w / top for w in raw]  # type: ignore[operator]
+        total = float(sum(raw))  # type: ignore[arg-type]
     return GroupWeights(group.id, "fixed", tuple(float(w) / total for w in raw))  # type: ignore[arg-type]
 
 
