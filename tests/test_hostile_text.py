@@ -470,7 +470,6 @@ def _set(doc: dict, path: str, value: object) -> dict:
     ("overall.score", -50, "overall.score: expected a score from 0 to 100, got -50"),
     ("overall.se", -1, "overall.se: expected a standard error of 0 or more, got -1"),
     ("overall.score", True, "overall.score: expected a score from 0 to 100, got true"),
-    ("nodes.0.score", 1e308, "nodes[0].score: expected a score from 0 to 100, got 1e+308"),
     ("nodes.1.se", "0.5", 'nodes[1].se: expected a standard error of 0 or more, got "0.5"'),
     ("nodes.2.ci", [80, 70], "nodes[2].ci: expected a low bound no greater than the high bound, got [80, 70]"),
     ("nodes.2.n", 2.5, "nodes[2].n: expected a count (a whole number, 0 or more), got 2.5"),
@@ -502,13 +501,15 @@ def test_a_result_json_out_of_range_is_refused(tmp_path: Path, good_result: dict
     assert_intact(before)
 
 
-@pytest.mark.parametrize(("literal", "shown"), [("1e999", "Infinity"), ("-1e999", "-Infinity"), ("NaN", "NaN")])
-def test_a_result_json_with_a_number_json_cannot_hold_is_refused(tmp_path: Path, good_result: dict, literal: str, shown: str) -> None:
+@pytest.mark.parametrize("literal", ["1e999", "-1e999", "NaN", "1e308"])
+def test_a_result_json_with_a_number_json_cannot_hold_is_refused(tmp_path: Path, good_result: dict, literal: str) -> None:
+    """Refused as the file is parsed, naming the number (csi.survey.results): non-finite numbers,
+    and numbers no result holds whose squares would overflow when compared."""
     text = json.dumps(_set(good_result, "overall.score", 12345.5)).replace("12345.5", literal)
     bad = tmp_path / "bad.json"
     bad.write_text(text, encoding="utf-8")
     r = runner.invoke(app, ["compare", str(bad), str(bad)])
-    assert r.exit_code == 2 and f"bad.json, overall.score: expected a score from 0 to 100, got {shown}" in r.stderr
+    assert r.exit_code == 2 and f"bad.json: holds the number {literal}, which no result written by `csi score` holds" in r.stderr
 
 
 @pytest.mark.parametrize("depth", [33, 2_000, 100_000])
