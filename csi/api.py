@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from csi.compare import Comparison
     from csi.responses import Responses
     from csi.result import Result
+    from csi.survey.infer import Draft
     from csi.survey.read import Table
     from csi.weighting.sensitivity import MethodComparison
 
 __all__ = ["ReadOptions", "Scored", "ScoreOptions", "resolve_model", "model_for_run", "manifest", "score_manifest",
-           "score_table", "score_export", "score_file", "compare_files", "weights_file", "default_labels"]
+           "score_table", "score_export", "score_file", "compare_files", "weights_file", "default_labels", "Drafted",
+           "draft_model"]
 
 #: What scoring imports; read beside the file (csi.prefetch).
 ENGINE_MODULES = ("csi.survey.prepare", "csi.scoring")
@@ -263,3 +265,33 @@ def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[
     with one_blas_thread():  # as the engine: BLAS on this thread only, so every process sums alike
         return compare_methods(m, responses, list(methods or ALL_METHODS), top=top,
                                options={"allow_negative": allow_negative, "policy": policy})
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """A model drafted from an export (``csi init --from``): the decisions, one line a column,
+    and the commented YAML text, which loads as a valid model."""
+
+    draft: Draft
+    lines: tuple[str, ...]
+    text: str
+
+
+def draft_model(path: str | os.PathLike[str], *, sheet: str | int | None = None, preset: str | None = None,
+                command: str | None = None, model_path: str = "indicators.yaml") -> Drafted:
+    """Read an export and draft a model that scores it as it is (``csi init --from``).
+
+    ``command`` is recorded in the file's first comment (default ``csi init --from PATH``);
+    ``model_path`` is where the file will be written, for the commands its comments suggest.
+    The text is loaded as a model before it is returned, so a draft that would not load is a bug.
+    """
+    from csi.model import load_model_text
+    from csi.survey.draft import decision_lines, draft_yaml
+    from csi.survey.infer import infer_model
+    from csi.survey.read import read_survey
+
+    table = read_survey(path, sheet=sheet, preset=preset)
+    draft = infer_model(table)
+    text = draft_yaml(draft, command or f"csi init --from {os.fspath(path)}", model_path)
+    load_model_text(text, file=model_path)
+    return Drafted(draft, tuple(decision_lines(draft)), text)

@@ -21,8 +21,9 @@ from csi import __version__
 from csi.cli.common import quiet_on_broken_pipe
 from csi.cli.compare import compare
 from csi.cli.field import sample_size, template
+from csi.cli.init import init
 from csi.cli.score import score
-from csi.cli.validate import init, validate
+from csi.cli.validate import validate
 from csi.cli.weights import weights
 
 __all__ = ["app", "main", "console"]

@@ -1,4 +1,4 @@
-"""``csi validate`` (the model, and how it maps onto an export) and ``csi init`` (a starter model)."""
+"""``csi validate``: the model, and how it maps onto an export."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from csi.cli.common import DebugOpt, MaxMemoryOpt, ModelOpt, PresetOpt, SheetOpt, errors, fail, limits, sheet_arg, stdout_console
+from csi.cli.common import DebugOpt, MaxMemoryOpt, ModelOpt, PresetOpt, SheetOpt, errors, limits, sheet_arg, stdout_console
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from csi.model import Model
 
-__all__ = ["validate", "init"]
+__all__ = ["validate"]
 
 
 def validate(
@@ -124,27 +124,3 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
         out.print("Columns not used by the model: " + ", ".join(others), markup=False)
     return problems
 
-
-def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to write indicators.yaml into.")] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing indicators.yaml.")] = False,
-) -> None:
-    """Write a starter indicators.yaml (the built-in accounting-services model) to edit.
-
-    Example: csi init my-survey && csi validate survey.xlsx --model my-survey/indicators.yaml
-    """
-    from csi.model import default_model_path
-    from csi.report.write import atomic_write
-
-    target = directory / "indicators.yaml"
-    if directory.exists() and not directory.is_dir():
-        fail(f"{directory} is a file, not a folder")
-    if target.exists() and not force:
-        fail(f"{target} already exists; pass --force to replace it")
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        fail(f"{directory}: cannot create the folder: {e.strerror or e}")
-    with errors(False):
-        atomic_write(target, default_model_path().read_bytes())
-    typer.echo(f"wrote {target}; edit it, then: csi validate YOUR_EXPORT.xlsx --model {target}")
