@@ -79,6 +79,7 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
     """Print how ``m`` binds to DATA's columns, as preparation binds it; the number of problems."""
     from rich.table import Table as RichTable
 
+    from csi.survey.foreign import foreign_file_issues
     from csi.survey.prepare import bind_columns, convert_column, shown_cell
     from csi.survey.read import read_survey
 
@@ -87,6 +88,11 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
     out.print(f"✓ {table.path}: {where}preset {table.preset}, {len(table.frame)} rows, {len(table.frame.columns)} columns",
               markup=False)
     binding = bind_columns(table, m)
+    foreign = foreign_file_issues(table, m, binding)
+    if foreign is not None:  # the built-in model on another survey: one message, not a table of ✗
+        for issue in foreign:
+            out.print(f"✗ {issue}" if issue.file else issue.message, markup=False)
+        return sum(1 for column in binding.items if column is None)
     problems = 0
     mapping = RichTable("node", "column", "letter", "found by", "answers", "unmatched answers", show_edge=False,
                         header_style="bold")

@@ -32,6 +32,7 @@ from csi.survey.answers import (
     shown_cell,
 )
 from csi.survey.binding import Binding, Role, bind_columns, columns_used, pii_columns
+from csi.survey.foreign import mapping_issues
 from csi.survey.read import Table
 from csi.survey.respondents import EXCLUSION_REASONS, exclusion_reasons, kept_values, rake_kept, respondent_weights
 
@@ -65,9 +66,8 @@ def prepare(
     values quoted in messages and reports have contact details masked.
     """
     binding = bind_columns(table, model, by=by, weight_column=weight_column)
-    issues = binding.mapping_issues()
-    if issues:
-        raise DataError(issues)
+    if binding.mapping_issues():
+        raise DataError(mapping_issues(table, model, binding))
     columns = [str(c) for c in binding.items]
     seg_columns = {r.name: str(r.column) for r in binding.role("by")}
     dup_columns = [str(r.column) for r in binding.role("duplicate key")]
