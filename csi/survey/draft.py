@@ -1,7 +1,7 @@
 """A :class:`~csi.survey.infer.Draft` as a commented ``indicators.yaml``, and as the lines
 ``csi init --from`` prints (one a column: what it decided, what to check).
 
-The file uses only the model file's existing keys (docs/model.md): ``scale``, ``labels``
+The file uses only the model file's existing keys (README.md, "The model file"): ``scale``, ``labels``
 and ``missing`` at the top for the most common scale, and on a group or an item whose scale
 differs; ``outcome``, ``nps``, ``children`` (one group per matrix question, single questions
 as items of the index itself), ``segments``, ``comments``, ``pii``. Every column is bound by

@@ -55,6 +55,8 @@ _COMMENT_WORDS = re.compile(r"建议|意见|其他|原因|为什么|说明|备�
                             re.IGNORECASE)
 _PII_WORDS = re.compile(r"姓名|名字|联系人|称呼|手机|电话|联系方式|邮箱|邮件地址|身份证|微信号|QQ|住址|地址|"
                         r"\bname\b|phone|mobile|\btel\b|e-?mail|\bIP\b|IP地址|address|passport", re.IGNORECASE)
+# a statement agreeing with which is bad: "It was hard to reach …", "办理手续繁琐"
+_NEGATIVE = re.compile(r"\b(?:hard|difficult|slow|never|not|rude|confusing|late)\b|n't|难|慢|繁琐|麻烦|不|没有|差", re.IGNORECASE)
 _ID_WORDS = re.compile(r"^(?:id|no\.?|编号|序号|#)$|respondent|response ?id|\bid\b|编号", re.IGNORECASE)
 _PII_VALUE = re.compile(r"^(?:\+?86[-\s]?)?1\d{10}$|^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$|^\d{1,3}(?:\.\d{1,3}){3}\b|^\d{17}[\dXx]$")
 _DATE_VALUE = re.compile(r"^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|^\d{1,2}/\d{1,2}/\d{4}|^\d{1,2}:\d{2}")
@@ -345,7 +347,10 @@ def _fit_labels(columns: list[Column], facts: Sequence[_Facts]) -> list[Column]:
         low, high = by_point[0][0], by_point[-1][0]
         stray = others[c.header]
         check = f"{len(stray)} answer word(s) not on the scale ({', '.join(_shown(w) for w in stray[:3])}): invalid cells" if stray else ""
-        role = "outcome" if _OUTCOME_WORDS.search(_text_of(facts, c.header)) else "item"
+        text = _text_of(facts, c.header)
+        role = "outcome" if _OUTCOME_WORDS.search(text) else "item"
+        if ("agree" in label_set.name or "同意" in label_set.name) and _NEGATIVE.search(_stem(text)):
+            check = "; ".join(x for x in (check, "agreeing with this statement sounds bad: add reverse: true if it is") if x)
         out.append(replace(c, role=role, scale=Scale(1.0, float(n)), family=label_set.name,
                            labels=tuple(by_point),
                            seen=f"labels {low}…{high} ({n} points)", check=check))
