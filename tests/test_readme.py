@@ -1,6 +1,6 @@
 """The README's transcripts are executed: every `$ csi …` line runs, with the exit code and
 the output lines the README shows (lines with an ellipsis … are abbreviations and skipped).
-A command that follows a `$ csi init` line in the same block runs after it, in the same
+README.zh-CN.md's transcripts run the same way. A command that follows a `$ csi init` line in the same block runs after it, in the same
 folder, as a reader following the block would run them."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pytest
 from conftest import EXAMPLES, ROOT
 
 
-def transcripts() -> list[tuple[str, list[str], list[str]]]:
+def transcripts(readme: str = "README.md") -> list[tuple[str, list[str], list[str]]]:
     """`$ ` lines of the README's plain (unlabelled) code blocks, each with the lines it shows
     and the `csi init` commands before it in its block."""
     blocks: list[list[str]] = []
     current: list[str] | None = None
-    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / readme).read_text(encoding="utf-8").splitlines():
         if line.startswith("```"):
             if current is None:
                 current = [] if line.strip() == "```" else ["<other>"]
@@ -46,11 +46,11 @@ def transcripts() -> list[tuple[str, list[str], list[str]]]:
     return out
 
 
-CASES = transcripts()
+CASES = transcripts() + transcripts("README.zh-CN.md")
 
 
 def test_readme_has_transcripts_of_every_command():
-    commands = " ".join(cmd for cmd, _, _ in CASES)
+    commands = " ".join(cmd for cmd, _, _ in transcripts())
     for sub in ("csi score", "csi compare", "csi validate"):
         assert sub in commands
 

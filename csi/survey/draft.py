@@ -49,6 +49,10 @@ def draft_yaml(draft: Draft, command: str, model_path: str) -> str:
     lines += _listed("segments", draft.role("segment"), [c for c in draft.role("unsure") if c.scale is None and "breakdown" in c.check])
     lines += _listed("comments", draft.role("comment"), [])
     lines += _listed("pii", draft.role("pii"), [])
+    if draft.duration is not None:
+        lines += [f"# The export times each answer ({draft.duration}). To leave out answers given too fast to be read,",
+                  "# choose a threshold in seconds and uncomment:",
+                  "# quality: {min_duration: 60}"]
     if draft.protected:
         lines.append(f"# The export's own personal-data columns are protected without being listed: {', '.join(draft.protected)}")
     return "\n".join(lines) + "\n"

@@ -114,6 +114,8 @@ class Draft:
     columns: tuple[Column, ...]
     groups: tuple[Group, ...]
     protected: tuple[str, ...]
+    #: The export's time-taken column (问卷星 所用时间, Qualtrics Duration), for a speeder rule to choose.
+    duration: str | None = None
 
     def role(self, *roles: str) -> list[Column]:
         return [c for c in self.columns if c.role in roles]
@@ -157,7 +159,8 @@ def infer_model(table: Table) -> Draft:
                    if c.role == "outcome" else c for c in columns]
     columns, groups = _ids(columns, {f.header: f.field for f in facts})
     chinese = any(re.search(r"[\u4e00-\u9fff]", f.text) for f in facts)
-    return Draft(table.path, table.preset, len(table.frame), chinese, tuple(columns), tuple(groups), tuple(table.pii_columns))
+    return Draft(table.path, table.preset, len(table.frame), chinese, tuple(columns), tuple(groups), tuple(table.pii_columns),
+                 table.duration_column)
 
 
 def _facts(table: Table, header: str) -> _Facts:
