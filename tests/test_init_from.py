@@ -296,6 +296,11 @@ REAL_ENTRIES = _real_entries()
 @pytest.mark.parametrize("entry", REAL_ENTRIES, ids=[str(e.get("file")) for e in REAL_ENTRIES])
 def test_real_export_drafts_validates_and_scores(tmp_path: Path, entry: dict):
     export = REAL.parent / entry["file"]
+    if not entry["ratings"]:  # nothing to score: refused, with what was looked for, and nothing written
+        r = run("init", "--from", str(export), str(tmp_path / "model"))
+        assert r.exit_code == 2 and "found no rating questions" in r.stderr
+        assert not (tmp_path / "model").exists()
+        return
     model_path, model, _ = _draft(tmp_path, export)
     result = _validate_and_score(export, model_path, None)
     table = read_survey(export)

@@ -43,7 +43,8 @@ __all__ = ["ROLES", "Column", "Draft", "infer_model"]
 
 ROLES = ("item", "outcome", "nps", "segment", "comment", "pii", "unsure", "platform", "unused")
 
-_RATING_WORDS = re.compile(r"满意|评价|评分|打分|同意|分\)|分）|satisf|rate|rating|agree|likely|recommend|推荐|score|quality|质量",
+_RATING_WORDS = re.compile(r"满意|评价|评分|打分|同意|感受|认为|分\)|分）|satisf|rate|rating|agree|likely|recommend|推荐|score|quality|"
+                           r"质量|feel|opinion",
                            re.IGNORECASE)
 _OUTCOME_WORDS = re.compile(r"(总体|整体|总的来说|综合|overall|in general|all things considered).*(满意|satisf|评价|rate|rating)"
                             r"|期望|理想|expectation|ideal", re.IGNORECASE)
@@ -165,7 +166,8 @@ def infer_model(table: Table) -> Draft:
 
 def _facts(table: Table, header: str) -> _Facts:
     s = table.frame[header]
-    label = next((a for a, h in table.aliases.items() if h == header and not _IDENTIFIER.match(a)), None)
+    label = next((a for a, h in table.aliases.items() if h == header and not _FIELD_ID.match(a)
+                  and not a.startswith("QID") and a.casefold() != header.casefold()), None)
     text = label if label and _IDENTIFIER.match(header) else header
     field = header if _FIELD_ID.match(header) else next(
         (a for a, h in table.aliases.items() if h == header and _FIELD_ID.match(a)), None)
@@ -211,8 +213,12 @@ def _classify(f: _Facts, letter: str, missing_codes: Sequence[str], stems: dict)
         return replace(base, role="pii", seen=pii)
     codes = {float(c) for c in missing_codes if re.fullmatch(r"-?\d+(?:\.\d+)?", c)}
     numbers = Counter({v: n for v, n in f.numbers.items() if v not in codes})
+    # negative whole numbers beside a positive scale are "no answer" codes (Qualtrics -1 No opinion, -99)
+    negative = tuple(_num(v) for v in sorted(numbers) if v < 0 and float(v).is_integer())
+    if negative and sum(n for v, n in numbers.items() if v >= 0) > 0:
+        numbers = Counter({v: n for v, n in numbers.items() if v >= 0 or not float(v).is_integer()})
     words = Counter({w: n for w, n in f.words.items() if w not in missing_codes})
-    missing = tuple(sorted(w for w in words if is_missing_word(w)))
+    missing = tuple(sorted(w for w in words if is_missing_word(w))) + negative
     answers = Counter({w: n for w, n in words.items() if w not in missing})
     given = sum(numbers.values()) + sum(answers.values())
     if given == 0:

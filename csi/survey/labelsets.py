@@ -73,6 +73,7 @@ _EN_SAT = "satisfied (en satisfaction)"
 _EN_AGREE = "agree (en agreement)"
 _EN_GOOD = "good (en quality)"
 _EN_LIKELY = "likely (en likelihood)"
+_EN_LEVEL = "high (en level)"
 
 #: Each family's lengths, shortest first. Synonyms share a point; a length whose words would
 #: put two of a file's answers on one point does not fit it (see :func:`fit_family`).
@@ -117,6 +118,10 @@ FAMILIES: tuple[tuple[LabelSet, ...], ...] = (
         _set(_EN_GOOD, "Poor", "Fair", "Good", "Excellent"),
         _set(_EN_GOOD, "Poor", "Fair", "Good", "Very good", "Excellent"),
         _set(_EN_GOOD, "Very poor|Terrible", "Poor", "Average|Fair|Neutral", "Good", "Excellent|Very good"),
+    ),
+    (
+        _set(_EN_LEVEL, "Low", "Medium", "High"),
+        _set(_EN_LEVEL, "Very low", "Low", "Medium|Moderate", "High", "Very high"),
     ),
     (
         _set(_EN_LIKELY, "Very unlikely|Extremely unlikely", "Unlikely|Somewhat unlikely", "Neutral|Neither likely nor unlikely",
