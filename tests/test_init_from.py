@@ -314,3 +314,26 @@ def test_real_export_drafts_validates_and_scores(tmp_path: Path, entry: dict):
     found += [i["column"] for i in model.get("outcome", {}).get("items", [])] + ([model["nps"]["column"]] if "nps" in model else [])
     assert sorted(found) == sorted(expected)
     assert result["overall"]["score"] == pytest.approx(independent_csi(table, model, scales=expected), abs=1e-9)
+
+
+def test_headers_that_yaml_would_read_otherwise_bind_as_written(tmp_path: Path):
+    """Headers that are YAML booleans, numbers, flow or comment characters, quotes, tabs."""
+    headers = ["yes", "2024", "a: b", "#x", "- y", 'He said "hi"', "tab\there", "[满意度]", "null", "x, y"]
+    rows = [",".join(f'"{h}"' if '"' not in h else '"He said ""hi"""' for h in headers)]
+    for i in range(6):
+        rows.append(",".join(["满意", "非常满意", "一般", "不满意"][(i + j) % 4] for j in range(len(headers))))
+    export = tmp_path / "odd.csv"
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    model_path, model, _ = _draft(tmp_path, export)
+    assert [c["column"] for c in model["children"]] == headers
+    result = _validate_and_score(export, model_path, None)
+    assert result["overall"]["score"] == pytest.approx(independent_csi(read_survey(export), model), abs=1e-9)
+
+
+def test_the_rows_of_a_matrix_in_numbers_share_the_scale_they_reach_together(tmp_path: Path):
+    export = tmp_path / "m.csv"
+    export.write_text("5、请评价—速度,5、请评价—态度\n2,1\n5,5\n3,4\n4,2\n", encoding="utf-8")
+    _, model, _ = _draft(tmp_path, export)
+    assert model["scale"] == {"min": 1, "max": 5}
+    assert [i["column"] for i in model["children"][0]["children"]] == ["5、请评价—速度", "5、请评价—态度"]
+    assert all("scale" not in i for i in model["children"][0]["children"])

@@ -65,6 +65,8 @@ def init(
               f"{len(d.role('comment'))} comments", f"{len(d.role('pii'))} pii"]
     checks = sum(1 for c in d.columns if c.check or c.role == "unsure")
     out.write(f"wrote {target}: {', '.join(c for c in counts if c)}; {checks} to check (marked CHECK and check: above)\n")
+    if any(c.role in ("item", "outcome") and not c.labels and c.seen.startswith("numbers") for c in d.columns):
+        out.write("note: answers given as numbers are read with the highest as the best; add reverse: true where the codes run the other way\n")
     model_arg = "" if target == Path("indicators.yaml") else f" --model {_word(str(target))}"
     out.write(f"next: csi validate {_word(str(source))}{model_arg} && csi score {_word(str(source))}{model_arg}\n")
 

@@ -79,7 +79,7 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
     """Print how ``m`` binds to DATA's columns, as preparation binds it; the number of problems."""
     from rich.table import Table as RichTable
 
-    from csi.survey.foreign import foreign_file_issues
+    from csi.survey.foreign import foreign_file_issues, headers_once
     from csi.survey.prepare import bind_columns, convert_column, shown_cell
     from csi.survey.read import read_survey
 
@@ -96,10 +96,11 @@ def _check_mapping(data: Path, m: Model, sheet: str | int | None, preset: str | 
     problems = 0
     mapping = RichTable("node", "column", "letter", "found by", "answers", "unmatched answers", show_edge=False,
                         header_style="bold")
+    first = iter(headers_once([issues[0] for issues in binding.item_issues if issues]))  # the file's headers listed once
     for item, col, issues, how in zip(m.all_items, binding.items, binding.item_issues, binding.found_by, strict=True):
         if col is None:
             problems += len(issues)
-            mapping.add_row(item.id, f"✗ {issues[0].message}", "", "", "", "")
+            mapping.add_row(item.id, f"✗ {next(first).message}", "", "", "", "")
             continue
         raw, bad = convert_column(table.frame[col], item, table.missing_codes)
         unmatched = ""

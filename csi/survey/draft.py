@@ -41,10 +41,14 @@ def draft_yaml(draft: Draft, command: str, model_path: str) -> str:
         lines.append(f"missing: [{', '.join(_q(w) for w in missing)}]")
     lines += ["target: 80                          # the default target score; a group or an item may set its own",
               "method: fixed                       # equal weights unless a weight: is given"]
+    if any(c.role in ("item", "outcome") and c.scale is not None and not c.labels and c.seen.startswith("numbers")
+           for c in draft.columns):
+        lines.append("# Answers given as numbers are read with the highest number as the best answer; a question whose")
+        lines.append("# codes run the other way (1 = 非常满意, as the option order of a 按序号 download can make it) needs reverse: true.")
     lines += _outcome(draft, root)
     nps = draft.role("nps")
     if nps:
-        lines.append(f"nps: {{id: {nps[0].id}, name: {_q(nps[0].name)}, column: {_q(nps[0].header)}}}{_note(nps[0])}")
+        lines.append(f"nps: {{id: {_q(nps[0].id)}, name: {_q(nps[0].name)}, column: {_q(nps[0].header)}}}{_note(nps[0])}")
     lines += _children(draft, root)
     lines += _listed("segments", draft.role("segment"), [c for c in draft.role("unsure") if c.scale is None and "breakdown" in c.check])
     lines += _listed("comments", draft.role("comment"), [])
@@ -98,7 +102,7 @@ def _own(setting: _Setting, root: _Setting) -> list[str]:
 
 
 def _item(c: Column, root: _Setting, commented: str = "") -> str:
-    keys = [f"id: {c.id}", f"name: {_q(clip(c.name, 40))}", f"column: {_q(c.header)}", *_own(_setting(c), root)]
+    keys = [f"id: {_q(c.id)}", f"name: {_q(clip(c.name, 40))}", f"column: {_q(c.header)}", *_own(_setting(c), root)]
     return f"{commented}- {{{', '.join(keys)}}}{_note(c)}"
 
 
@@ -124,7 +128,7 @@ def _children(draft: Draft, root: _Setting) -> list[str]:
         members = [m for m in draft.role("item") if m.group == c.group]
         settings = {_setting(m) for m in members}
         shared = next(iter(settings)) if len(settings) == 1 else None
-        lines += [f"  - id: {group.id}", f"    name: {_q(clip(group.name, 40))}"]
+        lines += [f"  - id: {_q(group.id)}", f"    name: {_q(clip(group.name, 40))}"]
         if shared is not None:
             lines += [f"    {part}" for part in _own(shared, root)]
         lines.append("    children:")
@@ -142,7 +146,7 @@ def _undecided(c: Column, root: _Setting) -> str:
         return _item(c, root, commented="# ")
     lo_hi = re.findall(r"-?\d+(?:\.\d+)?", c.seen)
     best, worst = (lo_hi[0], lo_hi[1]) if len(lo_hi) >= 2 else ("BEST", "WORST")
-    keys = [f"id: {c.id}", f"name: {_q(clip(c.name, 40))}", f"column: {_q(c.header)}", "type: metric",
+    keys = [f"id: {_q(c.id)}", f"name: {_q(clip(c.name, 40))}", f"column: {_q(c.header)}", "type: metric",
             f"best: {best}, worst: {worst}"]
     return f"# - {{{', '.join(keys)}}}   # {c.seen}; {c.check} (best/worst: set your thresholds)"
 

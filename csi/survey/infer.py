@@ -93,6 +93,8 @@ class Column:
     missing: tuple[str, ...] = ()
     seen: str = ""
     check: str = ""
+    #: The lowest and highest number answered, for a column of numbers.
+    observed: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,7 @@ def infer_model(table: Table) -> Draft:
     columns = _fit_labels(columns, facts)
     columns = _consistent_numbers(columns)
     columns = _group_or_single(columns, stems)
+    columns = _shared_scales(columns, {f.header: f.text for f in facts})
     columns = _one_nps(columns)
     if not any(c.role == "item" for c in columns):
         if not any(c.role == "outcome" for c in columns):
@@ -264,13 +267,13 @@ def _numeric(base: Column, f: _Facts, numbers: Counter, missing: tuple[str, ...]
         return replace(base, role="unsure", seen=seen, scale=scale,
                        check=f"a rating on {_num(scale.min)}–{_num(scale.max)}, or coded choices? nothing in the question says")
     check = "" if (scale.min == lo and scale.max == hi) or _RANGE_HINT.search(f.text) else \
-        f"answers run {_num(lo)}–{_num(hi)}; the scale is taken as {_num(scale.min)}–{_num(scale.max)}"
+        f"answers run {_num(lo)}–{_num(hi)}, the scale is taken as {_num(scale.min)}–{_num(scale.max)}"
     role = "item"
     if _NPS_WORDS.search(f.text) and scale == Scale(0.0, 10.0):
         role = "nps"
     elif _OUTCOME_WORDS.search(f.text):
         role = "outcome"
-    return replace(base, role=role, scale=scale, labels=labels, missing=missing, seen=seen,
+    return replace(base, role=role, scale=scale, labels=labels, missing=missing, seen=seen, observed=(lo, hi),
                    check="; ".join(c for c in (check, odd[2:]) if c))
 
 
@@ -385,6 +388,31 @@ def _group_or_single(columns: list[Column], stems: dict[str, tuple[str, str]]) -
     rated = Counter(stems[c.header][0] for c in columns if c.role == "item" and c.header in stems)
     return [replace(c, group=stems[c.header][0], name=stems[c.header][1]) if c.role == "item" and c.header in stems
             and rated[stems[c.header][0]] >= 2 else c for c in columns]
+
+
+def _shared_scales(columns: list[Column], texts: dict[str, str]) -> list[Column]:
+    """The rows of a matrix question answered in numbers share one scale: the one their answers
+    together reach (a row whose answers run 2–5 beside rows that reach 1 is on 1–5 too)."""
+    rows: dict[str, list[Column]] = {}
+    for c in columns:
+        if c.group is not None and c.observed is not None and not c.labels:
+            rows.setdefault(c.group, []).append(c)
+    scales: dict[str, tuple[Scale, str]] = {}
+    for group, members in rows.items():
+        lo, hi = min(c.observed[0] for c in members if c.observed), max(c.observed[1] for c in members if c.observed)
+        scale = _scale(texts[members[0].header], lo, hi)
+        if scale is not None:
+            note = "" if (scale.min, scale.max) == (lo, hi) or _RANGE_HINT.search(texts[members[0].header]) else \
+                f"the rows' answers run {_num(lo)}–{_num(hi)}, the scale is taken as {_num(scale.min)}–{_num(scale.max)}"
+            scales[group] = (scale, note)
+    out = []
+    for c in columns:
+        if c.group in scales and c in rows.get(c.group or "", []):
+            scale, note = scales[c.group or ""]
+            rest = [p for p in c.check.split("; ") if p and not p.startswith("answers run")]
+            c = replace(c, scale=scale, check="; ".join([note, *rest] if note else rest))
+        out.append(c)
+    return out
 
 
 def _one_nps(columns: list[Column]) -> list[Column]:
