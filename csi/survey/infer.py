@@ -252,6 +252,7 @@ def _numeric(base: Column, f: _Facts, numbers: Counter, missing: tuple[str, ...]
              labels: tuple[tuple[str, int], ...] = (), stray: Counter | None = None) -> Column:
     """A column of numbers: a rating on a scale, a coded breakdown, or undecided."""
     lo, hi = min(numbers), max(numbers)
+    base = replace(base, observed=(lo, hi))
     whole = all(float(v).is_integer() for v in numbers)
     seen = f"numbers {_num(lo)}–{_num(hi)}"
     odd = f"; {sum(stray.values())} answers are not numbers ({', '.join(_shown(w) for w in list(stray)[:3])}): they count as invalid" \
@@ -273,7 +274,7 @@ def _numeric(base: Column, f: _Facts, numbers: Counter, missing: tuple[str, ...]
         role = "nps"
     elif _OUTCOME_WORDS.search(f.text):
         role = "outcome"
-    return replace(base, role=role, scale=scale, labels=labels, missing=missing, seen=seen, observed=(lo, hi),
+    return replace(base, role=role, scale=scale, labels=labels, missing=missing, seen=seen,
                    check="; ".join(c for c in (check, odd[2:]) if c))
 
 
@@ -442,8 +443,8 @@ def _ids(columns: list[Column], fields: dict[str, str | None]) -> tuple[list[Col
     rows: Counter = Counter()
     out = []
     for position, c in enumerate(columns):
-        if c.role not in _MODEL_ROLES:
-            out.append(c)
+        if c.role not in _MODEL_ROLES or (c.role == "unsure" and c.scale is None and c.observed is None):
+            out.append(c)  # (a breakdown to consider is listed by its header, without an id)
             continue
         field = fields.get(c.header)
         m = _FIELD_ID.match(field or "")
