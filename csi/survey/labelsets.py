@@ -74,6 +74,8 @@ _EN_AGREE = "agree (en agreement)"
 _EN_GOOD = "good (en quality)"
 _EN_LIKELY = "likely (en likelihood)"
 _EN_LEVEL = "high (en level)"
+_ZH_OFTEN = "经常 (zh frequency)"
+_EN_OFTEN = "often (en frequency)"
 
 #: Each family's lengths, shortest first. Synonyms share a point; a length whose words would
 #: put two of a file's answers on one point does not fit it (see :func:`fit_family`).
@@ -108,16 +110,24 @@ FAMILIES: tuple[tuple[LabelSet, ...], ...] = (
     ),
     (
         _set(_EN_AGREE, "Disagree", "Neutral|Neither agree nor disagree", "Agree"),
-        _set(_EN_AGREE, "Strongly disagree", "Disagree|Somewhat disagree", "Neutral|Neither agree nor disagree|Neither agree or disagree",
-             "Agree|Somewhat agree", "Strongly agree"),
-        _set(_EN_AGREE, "Strongly disagree", "Disagree", "Somewhat disagree|Slightly disagree",
-             "Neutral|Neither agree nor disagree|Neither agree or disagree", "Somewhat agree|Slightly agree", "Agree",
-             "Strongly agree"),
+        _set(_EN_AGREE, "Strongly disagree|Disagree strongly", "Disagree|Somewhat disagree|Disagree somewhat",
+             "Neutral|Neither agree nor disagree|Neither agree or disagree", "Agree|Somewhat agree|Agree somewhat",
+             "Strongly agree|Agree strongly"),
+        _set(_EN_AGREE, "Strongly disagree|Disagree strongly", "Disagree", "Somewhat disagree|Slightly disagree|Disagree somewhat",
+             "Neutral|Neither agree nor disagree|Neither agree or disagree", "Somewhat agree|Slightly agree|Agree somewhat", "Agree",
+             "Strongly agree|Agree strongly"),
     ),
     (
         _set(_EN_GOOD, "Poor", "Fair", "Good", "Excellent"),
         _set(_EN_GOOD, "Poor", "Fair", "Good", "Very good", "Excellent"),
         _set(_EN_GOOD, "Very poor|Terrible", "Poor", "Average|Fair|Neutral", "Good", "Excellent|Very good"),
+    ),
+    (
+        _set(_ZH_OFTEN, "从不|从来没有", "很少|偶尔", "有时", "经常", "总是"),
+    ),
+    (
+        _set(_EN_OFTEN, "Never", "Rarely|Seldom", "Sometimes|Some of the time", "Often|Most of the time|Usually|Very often",
+             "Always"),
     ),
     (
         _set(_EN_LEVEL, "Low", "Medium", "High"),
