@@ -170,7 +170,9 @@ def test_the_answers_that_are_on_no_scale_are_each_named_for_a_check(tmp_path: P
     export = EXAMPLES / "accounting_2026Q3_bynumber.xlsx"
     _, _, printed = _draft(tmp_path, export)
     checks = [line for line in printed.splitlines() if "count as invalid" in line]
-    assert len(checks) == 4 and any('"很好"' in line for line in checks)
+    # "很好", "满意" and "？" among codes 1–5; "5分" carries its number and is a label of 5
+    assert len(checks) == 3 and any('"很好"' in line for line in checks)
+    assert not any('"5分"' in line for line in checks)
 
 
 # ---------------------------------------------------------------- what was decided
@@ -352,3 +354,17 @@ def test_the_rows_of_a_matrix_in_numbers_share_the_scale_they_reach_together(tmp
     assert model["scale"] == {"min": 1, "max": 5}
     assert [i["column"] for i in model["children"][0]["children"]] == ["5、请评价—速度", "5、请评价—态度"]
     assert all("scale" not in i for i in model["children"][0]["children"])
+
+
+def test_numbered_answers_are_their_numbers_and_a_0_to_10_recommend_question_is_the_nps(tmp_path: Path):
+    """NPS by hand: answers 10, 9, 9, 7, 0 — three promoters (9–10), one detractor (0–6) of
+    five: (3 − 1) / 5 × 100 = 40."""
+    export = tmp_path / "nps.csv"
+    export.write_text("Q1 Overall satisfaction,Q2 How likely are you to recommend us?\n"
+                      "Very satisfied,10 - Extremely likely\nSatisfied,9\nSatisfied,9\nNeutral,7\n"
+                      "Dissatisfied,0 - Not at all likely\n", encoding="utf-8")
+    model_path, model, _ = _draft(tmp_path, export)
+    assert model["nps"]["column"] == "Q2 How likely are you to recommend us?"
+    assert model["nps"]["labels"] == {"0 - Not at all likely": 0, "10 - Extremely likely": 10}
+    result = _validate_and_score(export, model_path, None)
+    assert result["nps"]["score"] == pytest.approx(40.0, abs=1e-12)

@@ -48,7 +48,8 @@ def draft_yaml(draft: Draft, command: str, model_path: str) -> str:
     lines += _outcome(draft, root)
     nps = draft.role("nps")
     if nps:
-        lines.append(f"nps: {{id: {_q(nps[0].id)}, name: {_q(nps[0].name)}, column: {_q(nps[0].header)}}}{_note(nps[0])}")
+        labels = f", labels: {_labels(nps[0].labels)}" if nps[0].labels else ""
+        lines.append(f"nps: {{id: {_q(nps[0].id)}, name: {_q(nps[0].name)}, column: {_q(nps[0].header)}{labels}}}{_note(nps[0])}")
     lines += _children(draft, root)
     lines += _listed("segments", draft.role("segment"), [c for c in draft.role("unsure") if c.scale is None and "breakdown" in c.check])
     lines += _listed("comments", draft.role("comment"), [])

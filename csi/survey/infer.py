@@ -239,10 +239,13 @@ def _classify(f: _Facts, letter: str, missing_codes: Sequence[str], stems: dict)
             return replace(base, role="item", missing=missing, seen="labels")
     if _ID_WORDS.search(f.text) and len(numbers) + len(answers) == given:
         return replace(base, seen="an identifier (every answer different)")
-    numbered = {w: numbered_point(w) for w in answers}
-    if answers and all(p is not None for p in numbered.values()) and not numbers:
-        return _numeric(base, f, Counter({float(p): answers[w] for w, p in numbered.items() if p is not None}), missing, stems,
-                        labels=tuple((w, p) for w, p in sorted(numbered.items(), key=lambda kv: kv[1]) if p is not None))
+    numbered = {w: p for w in answers if (p := numbered_point(w)) is not None}
+    if numbered:  # "5分", "10 - Extremely likely": their number, beside any plain numbers
+        numbers = numbers + Counter({float(p): answers[w] for w, p in numbered.items()})
+        answers = Counter({w: n for w, n in answers.items() if w not in numbered})
+        if sum(numbers.values()) >= 0.8 * given:
+            return _numeric(base, f, numbers, missing, stems, stray=answers,
+                            labels=tuple(sorted(numbered.items(), key=lambda kv: (kv[1], kv[0]))))
     if sum(numbers.values()) >= 0.8 * given:
         return _numeric(base, f, numbers, missing, stems, stray=answers)
     if _DATE_VALUE.match(next(iter(answers))) and all(_DATE_VALUE.match(w) for w in list(answers)[:20]):
