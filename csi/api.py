@@ -31,6 +31,7 @@ from csi.options import ScoreOptions
 from csi.structure import STRUCTURE_KEY, model_structure
 
 if TYPE_CHECKING:
+    from csi.actions import Action
     from csi.compare import Comparison
     from csi.responses import Responses
     from csi.result import Result
@@ -211,13 +212,19 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
                   read: ReadOptions | None = None, by: str | None = None, benchmark: str | os.PathLike[str] | None = None,
                   alpha: float = 0.05, fail_on_drop: float | None = None, fail_on_drop_any: bool = False,
                   method: str | None = None, allow_negative: bool = False, policy: str | None = None,
-                  allow_model_change: bool = False, stage: Stage | None = None) -> Comparison:
+                  allow_model_change: bool = False, actions: str | os.PathLike[str] | None = None,
+                  period_dates: Sequence[str | _dt.date] | None = None, fail_on_action: str | None = None,
+                  stage: Stage | None = None) -> Comparison:
     """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
     exports scored with ``model`` (amended by ``method``, ``allow_negative``, ``policy`` as
     :func:`model_for_run` does; loaded only when there is an export), ``options`` and ``read``
     exactly as :func:`score_export` scores them (``by`` is the breakdown compared, the only
     breakdown of each export). Periods scored with different models or options are refused
-    unless ``allow_model_change`` (see :func:`csi.compare.compare_results`)."""
+    unless ``allow_model_change`` (see :func:`csi.compare.compare_results`).
+
+    ``actions`` (an actions.yaml) follows improvement actions up (:func:`csi.follow_up.follow_up`);
+    it needs ``period_dates``, one date per period (ISO text or ``datetime.date``), and
+    ``fail_on_action`` (``worse`` or ``missed``) adds the check behind ``--fail-on-action``."""
     from csi.compare import compare_results
     from csi.survey.benchmark import read_benchmark
     from csi.survey.results import read_result
@@ -225,6 +232,7 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
     options = options or ScoreOptions()
     read = replace(read or ReadOptions(), by=(by,) if by is not None else ())
     bench = read_benchmark(benchmark) if benchmark is not None else None
+    planned = _read_actions(actions, period_dates, len(inputs)) if actions is not None else None
     exports = [p for p in inputs if Path(p).suffix.lower() != ".json"]
     m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy) if exports else None
     results = []
@@ -242,9 +250,37 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
             "model": None if model is None else (model.path if isinstance(model, Model) else os.fspath(model))}
     if m is not None:
         opts["method"] = m.root.method
-    return compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
-                           alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
-                           fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts), allow_model_change=allow_model_change)
+    if planned is not None:
+        opts.update(actions=os.fspath(actions), period_dates=[d.isoformat() for d in planned[1]], fail_on_action=fail_on_action)
+    comparison = compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
+                                 alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
+                                 fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts),
+                                 allow_model_change=allow_model_change)
+    if planned is None:
+        return comparison
+    from csi.follow_up import follow_up
+
+    return follow_up(comparison, planned[0], planned[1], fail_on=fail_on_action)
+
+
+def _read_actions(path: str | os.PathLike[str], dates: Sequence[str | _dt.date] | None,
+                  periods: int) -> tuple[tuple[Action, ...], list[_dt.date]]:
+    """The actions file and the period dates, checked before any period is scored."""
+    from csi.actions import parse_date
+    from csi.errors import DataError, Issue
+    from csi.survey.actions import read_actions
+
+    if not dates:
+        raise DataError(Issue("period-dates", "following actions up needs the date of every period: give --period-date "
+                              "YYYY-MM-DD once per period, in order", file=os.fspath(path)))
+    parsed = [parse_date(d) for d in dates]
+    bad = [str(d) for d, p in zip(dates, parsed, strict=True) if p is None]
+    if bad:
+        raise DataError(Issue("period-dates", f"not a date: {', '.join(bad)}; write dates as YYYY-MM-DD (2026-06-30)"))
+    if len(parsed) != periods:
+        raise DataError(Issue("period-dates", f"{periods} periods but {len(parsed)} dates; give one --period-date per "
+                              "period, in order"))
+    return read_actions(path), [p for p in parsed if p is not None]
 
 
 def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,

@@ -661,6 +661,8 @@ def comparison_to_xlsx(comparison: Comparison, lang: str | None = None) -> bytes
     _c_trend(_Sheet(wb.create_sheet("Trend")), comparison, lang)
     _c_weak(_Sheet(wb.create_sheet("Weak points")), comparison, lang)
     _c_segments(_Sheet(wb.create_sheet("Segments")), comparison, lang)
+    if comparison.period_dates is not None:
+        _c_actions(_Sheet(wb.create_sheet("Actions")), comparison, lang)
     wb.properties.title = f"{comparison.model_name} — {cword('title', lang)}"
     wb.properties.creator = str(comparison.manifest.get("tool") or "csi")
     return _save(wb)
@@ -827,6 +829,20 @@ def _c_weak(s: _Sheet, comparison: Comparison, lang: str) -> None:
         _paint_verdict(s, r, [1], {"entered": "down", "left": "up"}.get(wp.status))
     if not comparison.weak_points:
         s.put(s.row, 1, cword("no_weak", lang))
+    s.finish(max_width=36)
+
+
+def _c_actions(s: _Sheet, comparison: Comparison, lang: str) -> None:
+    from csi.report import actions_report as ar
+
+    s.title_block(ar.title(lang), "")
+    head = ar.columns(lang)
+    s.header([*head[:7], cword("ci_low", lang), cword("ci_high", lang), *head[8:]])
+    signed = "+0.0;-0.0;0.0"
+    for o in comparison.actions:
+        r = s.line([escape_cell(v) for v in ar.values(o, lang)],
+                   [None, None, None, None, F_SCORE, F_SCORE, signed, signed, signed, F_P, None, signed, None, None])
+        _paint_verdict(s, r, [7, 11], {"improved": "up", "worse": "down"}.get(o.verdict or ""))
     s.finish(max_width=36)
 
 

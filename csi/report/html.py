@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from csi.compare import Comparison, NodeComparison
+from csi.report import actions_report
 from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
@@ -563,7 +564,8 @@ def comparison_to_html(comparison: Comparison, lang: str | None = None) -> str:
     model_name = comparison.model_name or cword("title", lang)
     body = [_c_masthead(comparison, lang, model_name), _c_kpis(comparison, lang), _findings(comparison_findings(comparison), lang),
             _c_alerts(comparison, lang),
-            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang), _c_weak(comparison, lang),
+            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang),
+            actions_report.html_section(comparison, lang), _c_weak(comparison, lang),
             _c_segments(comparison, lang), _c_warnings(comparison, lang), _c_footer(comparison, lang)]
     return _page(f"{model_name} — {cword('title', lang)}", lang, body)
 
