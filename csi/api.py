@@ -120,19 +120,27 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,
-                progress: Step | None = None, limits: Limits | None = None) -> tuple[Result, Responses]:
+                progress: Step | None = None, limits: Limits | None = None,
+                grades: bool = False) -> tuple[Result, Responses]:
     """Prepare and score a table already read; returns the result and the prepared responses.
 
-    ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`).
+    ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`);
+    ``grades`` adds the grade view (模糊综合评价, :func:`csi.grades.grade_view`).
     """
     from csi.scoring import score
     from csi.survey.prepare import prepare
 
     options = options or ScoreOptions()
     responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
-    extra = {"by": list(by), "weight_column": weight_column, "strict": strict}
+    extra: dict[str, Any] = {"by": list(by), "weight_column": weight_column, "strict": strict}
+    if grades:
+        extra["grades"] = True
     result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress,
                    limits=limits)
+    if grades:
+        from csi.grades import grade_view
+
+        result = replace(result, grades=grade_view(model, responses, result, options))
     return result, responses
 
 
@@ -158,13 +166,13 @@ def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: Read
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                  options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
                  method: str | None = None, allow_negative: bool = False, policy: str | None = None,
-                 stage: Stage | None = None, step: Step | None = None) -> Scored:
+                 stage: Stage | None = None, step: Step | None = None, grades: bool = False) -> Scored:
     """Read, prepare and score one survey export (``csi score``).
 
     ``model``, ``method``, ``allow_negative`` and ``policy`` choose the model as
     :func:`model_for_run` does; it is loaded while the file is being opened. ``stage(text)``
     is told each step as it starts (reading, checking cells, scoring) and ``step(done,
-    total)`` the bootstrap's progress, for a status line.
+    total)`` the bootstrap's progress, for a status line. ``grades`` adds the grade view.
     """
     from csi.prefetch import frozen_imports, read_while_importing
 
@@ -185,19 +193,22 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
         stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
     with frozen_imports():
         result, responses = score_table(table, m, options, strict=read.strict, by=read.breakdowns(m),
-                                        weight_column=read.weight_column, progress=step, limits=read.limits)
+                                        weight_column=read.weight_column, progress=step, limits=read.limits,
+                                        grades=grades)
     return Scored(result, responses)
 
 
 def score_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                options: ScoreOptions | None = None, *, sheet: str | int | None = None, preset: str | None = None,
-               strict: bool = False, by: Sequence[str] = (), weight_column: str | None = None) -> Result:
+               strict: bool = False, by: Sequence[str] = (), weight_column: str | None = None,
+               grades: bool = False) -> Result:
     """Read, prepare and score one survey export; the result only (:func:`score_export` keeps the responses).
 
-    ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default.
+    ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default;
+    ``grades`` adds the grade view (模糊综合评价).
     """
     read = ReadOptions(sheet=sheet, preset=preset, strict=strict, by=tuple(by), weight_column=weight_column)
-    return score_export(path, model, options, read).result
+    return score_export(path, model, options, read, grades=grades).result
 
 
 def default_labels(inputs: Sequence[str | os.PathLike[str]]) -> list[str]:
