@@ -128,3 +128,32 @@ def test_grade_model_errors():
     assert issues("grades: [{name: 优, min: 90}, {name: 优, min: 0}]\n") == [("bad-grades", "grades", 2)]
     assert issues("grades: [{name: 优, min: 120}, {name: 差, min: 0}]\n")[0][0] == "out-of-range"
     assert issues("grades: 优\n") == [("wrong-type", "grades", 2)]
+
+
+def test_command_shows_the_grade_view_in_every_format(tmp_path, capsys, monkeypatch):
+    from openpyxl import load_workbook
+
+    from csi.cli import main
+
+    monkeypatch.setenv("COLUMNS", "120")
+    ex = EXAMPLES / "actions"
+    outs = [tmp_path / f"g.{s}" for s in ("json", "md", "xlsx", "html")]
+    args = ["score", str(ex / "2026Q3.csv"), "--model", str(ex / "model.yaml"), "-B", "100", "--grades", "--lang", "en"]
+    assert main([*args, *[x for p in outs for x in ("-o", str(p))]]) == 0
+    shown = capsys.readouterr().out
+    assert "Grade view (fuzzy comprehensive evaluation)" in shown
+    doc = json.loads(outs[0].read_text(encoding="utf-8"))
+    g = doc["grades"]
+    assert doc["manifest"]["options"]["grades"] is True
+    overall = g["overall"]
+    line = next(x for x in shown.splitlines() if x.startswith("Overall CSI"))
+    assert f"{overall['membership'][1] * 100:.1f}%" in line and overall["grade"] in line
+    md = outs[1].read_text(encoding="utf-8")
+    assert "## Grade view (fuzzy comprehensive evaluation)" in md and f"| {overall['grade']} |" in md
+    ws = load_workbook(outs[2])["Grades"]
+    first = next(r for r in ws.iter_rows(values_only=True) if r[0] == "overall")
+    assert list(first[2:7]) == pytest.approx(overall["membership"]) and first[7] == overall["grade"]
+    assert 'id="grades"' in outs[3].read_text(encoding="utf-8")
+    # without --grades nothing of it appears
+    assert main(args[:-3] + ["-B", "0", "-f", "md"]) == 0
+    assert "Grade view" not in capsys.readouterr().out

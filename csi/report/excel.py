@@ -254,6 +254,8 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
     _weak(_Sheet(wb.create_sheet("Weak points")), result, lang)
     _segments(_Sheet(wb.create_sheet("Segments")), result, lang)
     _quality(_Sheet(wb.create_sheet("Data quality")), result, lang)
+    if result.grades:
+        _grades(_Sheet(wb.create_sheet("Grades")), result.grades, lang)
     name = str((result.manifest.get("model") or {}).get("name") or word("report", lang))
     wb.properties.title = f"{name} — {word('report', lang)}"
     wb.properties.creator = str(result.manifest.get("tool") or "csi")
@@ -268,6 +270,20 @@ def _findings(s: _Sheet, findings: list[Finding], lang: str) -> None:
         for i, sentence in enumerate(sentences, 1):
             s.put(s.row, 1, f"{i}. {sentence}", width=False)
             s.row += 1
+
+
+def _grades(s: _Sheet, grades: dict[str, Any], lang: str) -> None:
+    from csi.report import grades_report
+
+    s.title_block(grades_report.title(lang), str(grades.get("operator", "")))
+    head, rows = grades_report.sheet_rows(grades, lang)
+    s.header(head)
+    g = len(grades["grades"])
+    pct = "0.0%"
+    for row in rows:
+        s.line([escape_cell(v) for v in row], [None, None, *[pct] * g, None, "0%", F_SCORE, F_SCORE, F_SCORE, F_SCORE,
+                                               *[pct] * (2 * g)], group=row[0] == "overall")
+    s.finish(max_width=36)
 
 
 def _estimate_row(s: _Sheet, label: str, e: Estimate | None, nps: dict | None = None) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from csi.compare import Comparison, NodeComparison
-from csi.report import actions_report
+from csi.report import actions_report, grades_report
 from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
@@ -281,7 +281,8 @@ def to_html(result: Result, lang: str | None = None) -> str:
     m = result.manifest
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
     body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
-            _weak_points(result, lang), _all_nodes(result, lang), _segments(result, lang), _quality(result, lang),
+            _weak_points(result, lang), _all_nodes(result, lang), grades_report.html_section(result.grades, lang),
+            _segments(result, lang), _quality(result, lang),
             _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
 
