@@ -12,10 +12,10 @@ valued at its ``value`` (default its midpoint). Grades are listed best first.
 With scale points, a value equal to a point belongs wholly to it; a value between two points
 (an item on another scale, a measured service level) is shared between the two neighbours in
 proportion to its closeness — triangular membership functions centred on the points — so that
-m·V equals the value itself.
+μ·V equals the value itself.
 
 **Membership of an indicator** (the row :math:`r_j` of the matrix R): the share of the weighted
-answers per grade, :math:`r_{jg} = \sum_i w_i m_{ijg} / \sum_i w_i a_{ij}` (:math:`a_{ij}` = 1
+answers per grade, :math:`r_{jg} = \sum_i w_i \mu_{ijg} / \sum_i w_i m_{ij}` (:math:`m_{ij}` = 1
 when respondent i answered j). **Of a group**: the weighted-average operator
 :math:`M(\cdot, \oplus)` (加权平均型, :math:`b_g = \sum_c a_c r_{cg}`), i.e. :math:`B = A \cdot R`
 over its children with the node weights the scores use, applied from the indicators up to the
