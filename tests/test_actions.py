@@ -143,9 +143,13 @@ ARGS = [str(EX / f"2026Q{i}.csv") for i in (1, 2, 3)] + [
 
 
 def _cli(*args):
+    return _main("compare", *args)
+
+
+def _main(*args):
     from csi.cli import main
 
-    return main(["compare", *args])
+    return main(list(args))
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +225,31 @@ def test_library_equals_command(example):
     doc = json.loads(files["json"].read_text(encoding="utf-8"))
     assert [a.to_dict() for a in c.actions] == doc["actions"]
     assert ROOT.exists()
+
+
+def test_period_dates_from_the_results_manifests(tmp_path, example, capsys):
+    """Results scored with csi score --period-date carry their date; compare then needs none."""
+    _, files = example
+    jsons = []
+    for i, date in zip((1, 2, 3), ("2026-03-31", "2026-06-30", "2026-09-30"), strict=True):
+        out = tmp_path / f"2026Q{i}.json"
+        assert _main("score", str(EX / f"2026Q{i}.csv"), "--model", str(EX / "model.yaml"), "--by", "部门",
+                    "--period-date", date, "-q", "-o", str(out)) == 0
+        assert json.loads(out.read_text(encoding="utf-8"))["manifest"]["options"]["period_date"] == date
+        jsons.append(str(out))
+    out = tmp_path / "c.json"
+    assert _cli(*jsons, "--by", "部门", "--actions", str(EX / "actions.yaml"), "-q", "-o", str(out)) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["period_dates"] == ["2026-03-31", "2026-06-30", "2026-09-30"]
+    expected = json.loads(files["json"].read_text(encoding="utf-8"))["actions"]
+    assert doc["actions"] == expected  # the same as from the exports with --period-date
+    # a result without a date, or an export, needs --period-date
+    assert _main("score", str(EX / "2026Q1.csv"), "--model", str(EX / "model.yaml"), "--by", "部门", "-q", "-B", "0",
+                "-o", str(tmp_path / "nodate.json")) == 0
+    capsys.readouterr()
+    assert _cli(str(tmp_path / "nodate.json"), *jsons[1:], "--by", "部门", "--actions", str(EX / "actions.yaml")) == 2
+    assert "nodate.json has none" in capsys.readouterr().err
+    assert _cli(*ARGS[:3], "--model", str(EX / "model.yaml"), "--actions", str(EX / "actions.yaml")) == 2
+    assert "a survey export carries no date" in capsys.readouterr().err
+    assert _main("score", str(EX / "2026Q1.csv"), "--model", str(EX / "model.yaml"), "--period-date", "31.3.2026") == 2
+    assert "write it as YYYY-MM-DD" in capsys.readouterr().err

@@ -78,9 +78,9 @@ def compare(
              "bindings are compared, and what differs is said first.")] = False,
     actions: Annotated[Path | None, typer.Option(
         "--actions", help="Improvement actions to follow up (actions.yaml: id, node, segment, owner, start, expected_gain, note); "
-        "needs --period-date.", show_default=False)] = None,
+        "needs the date of every period.", show_default=False)] = None,
     period_date: Annotated[list[str] | None, typer.Option(
-        "--period-date", metavar="YYYY-MM-DD", help="Date of each period, in order; give it once per input (with --actions).",
+        "--period-date", metavar="YYYY-MM-DD", help="Date of each period, in order; give it once per input (with --actions; default: the dates result JSON files were scored with).",
         show_default=False)] = None,
     fail_on_action: Annotated[str | None, typer.Option(
         "--fail-on-action", metavar="worse|missed",
