@@ -445,7 +445,8 @@ class Alert:
 
     ``code`` is ``significant-drop`` (the overall index or a group fell, Holm-significant),
     ``segment-drop`` (the same inside a segment value) or ``fail-on-drop`` (a drop that
-    meets the ``--fail-on-drop`` threshold; the check has failed).
+    meets the ``--fail-on-drop`` threshold; the check has failed); with ``--actions``
+    (:mod:`csi.follow_up`) also ``action-worse`` and ``fail-on-action``.
     """
 
     code: str

@@ -253,3 +253,16 @@ def test_period_dates_from_the_results_manifests(tmp_path, example, capsys):
     assert "a survey export carries no date" in capsys.readouterr().err
     assert _main("score", str(EX / "2026Q1.csv"), "--model", str(EX / "model.yaml"), "--period-date", "31.3.2026") == 2
     assert "write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_an_action_that_cannot_be_tested():
+    """二部 is missing (suppressed) in the last period: nothing to compare, no verdict, a warning."""
+    rs = _three()
+    last = result((76.0, 1.6), [node("g", 76.0, 1.6, kind="group"), node("x", 62.0, 2.0, "g")],
+                  segments=[_seg("部门", [("一部", 50, 70.0, 1.0, [("g", 70.0, 1.0), ("x", 70.0, 1.0)])], 1)])
+    c = compare_results([rs[0], rs[1], last], ["Q1", "Q2", "Q3"], by="部门")
+    c = follow_up(c, [Action("A3", "g", D("2026-07-01"), segment="二部", expected_gain=1.0)], DATES)
+    (o,) = c.actions
+    assert (o.verdict, o.gain, math.isnan(o.after), math.isnan(o.p_adj)) == (None, None, True, True)
+    assert any("A3" in w and "not tested" in w for w in c.warnings)
+    assert not [a for a in c.alerts if a.code.startswith("action")]

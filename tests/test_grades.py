@@ -157,3 +157,14 @@ def test_command_shows_the_grade_view_in_every_format(tmp_path, capsys, monkeypa
     # without --grades nothing of it appears
     assert main(args[:-3] + ["-B", "0", "-f", "md"]) == 0
     assert "Grade view" not in capsys.readouterr().out
+
+
+def test_a_scale_without_whole_points_needs_bands(tmp_path, capsys):
+    from csi.cli import main
+
+    pd.DataFrame({"a": [55, 80, 95]}).to_csv(tmp_path / "s.csv", index=False)
+    (tmp_path / "m.yaml").write_text("name: t\nscale: {min: 0, max: 100}\nchildren:\n  - {id: a, name: A, column: a}\n",
+                                     encoding="utf-8")
+    assert main(["score", str(tmp_path / "s.csv"), "--model", str(tmp_path / "m.yaml"), "--grades", "-B", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "m.yaml" in err and "declare grade bands in the model" in err and "Traceback" not in err
