@@ -266,3 +266,28 @@ def test_an_action_that_cannot_be_tested():
     assert (o.verdict, o.gain, math.isnan(o.after), math.isnan(o.p_adj)) == (None, None, True, True)
     assert any("A3" in w and "not tested" in w for w in c.warnings)
     assert not [a for a in c.alerts if a.code.startswith("action")]
+
+
+def test_key_findings_say_what_became_of_each_action(example):
+    from test_findings import sentence_numbers_are_fields
+
+    from csi.compare import Comparison
+    from csi.report.findings import comparison_findings
+
+    _, files = example
+    doc = json.loads(files["json"].read_text(encoding="utf-8"))
+    c = Comparison.from_dict(doc)
+    found = [f for f in comparison_findings(c) if f.kind == "action"]
+    assert [(f.fields["id"], f.fields["verdict"], f.fields["gain"]) for f in found] == [
+        ("A1", "improved", "met"), ("A2", "no_change", "missed"), ("A3", "worse", "missed")]
+    for f, a in zip(found, doc["actions"], strict=True):
+        assert (f.fields["before"], f.fields["after"], f.fields["delta"], f.fields["p_adj"]) == (
+            a["before"], a["after"], a["delta"], a["p_adj"])
+        for lang in ("zh", "en"):
+            sentence_numbers_are_fields(f, lang)
+    zh = [f.text("zh") for f in found]
+    assert "显著改善，达到预期 5.0 分" in zh[0] and "无显著变化，未达预期 3.0 分" in zh[1] and "显著变差" in zh[2]
+    # "significantly" only where the Holm-adjusted p is below alpha
+    for f in found:
+        assert ("significantly" in f.text("en")) == (f.fields["p_adj"] < f.fields["alpha"])
+    assert [x["kind"] for x in doc["findings"]].count("action") == 3
