@@ -156,15 +156,11 @@ def _fpc(n: int, population: int | None) -> float:
     return math.sqrt((population - n) / (population - 1)) if population and population > n else 1.0
 
 
-def grade_view(model: Model, responses: Responses, result: Result, options: ScoreOptions) -> dict[str, Any]:
-    """The grade view of a scored survey, as the ``grades`` section of the result JSON
-    (docs/methods.md#grade-view; the layout is in the README's JSON section).
-
-    ``result`` gives the node tree and weights (those of the point estimate); ``options`` the
-    bootstrap (replicates, seed, confidence) and the population of the finite-population correction.
-    """
-    names, values, bounds = grade_scale(model)
-    point, reps = _item_memberships(model, responses, values, bounds, options)
+def _tree(point: np.ndarray, reps: np.ndarray, model: Model, result: Result) -> dict[str | None, tuple[np.ndarray, np.ndarray]]:
+    """Every node's membership and replicates (the root under the key None): items from
+    ``point``/``reps``, groups by M(·,⊕) over their children with the result's weights,
+    renormalised over the children that have answers in these respondents (as a segment cell's
+    scores are, docs/methods.md §6.3)."""
     index = {item.id: j for j, item in enumerate(model.items)}
     kids: dict[str | None, list[Any]] = {}
     for nd in result.nodes:
@@ -173,30 +169,56 @@ def grade_view(model: Model, responses: Responses, result: Result, options: Scor
 
     def member(node_id: str | None) -> tuple[np.ndarray, np.ndarray]:
         if node_id in index:
-            j = index[node_id]
-            memo[node_id] = (np.nan_to_num(point[j]), np.nan_to_num(reps[:, j]))
+            memo[node_id] = (point[index[node_id]], reps[:, index[node_id]])
             return memo[node_id]
-        cs = [c for c in kids.get(node_id, []) if c.weight > 0]
-        parts = [member(c.id) for c in cs]
+        parts = [(c.weight, member(c.id)) for c in kids.get(node_id, []) if c.weight > 0]
+        parts = [(w, m) for w, m in parts if np.isfinite(m[0]).all()]
         if not parts:
-            memo[node_id] = (np.full(values.size, np.nan), np.full((reps.shape[0], values.size), np.nan))
+            memo[node_id] = (np.full(point.shape[1], np.nan), np.full((reps.shape[0], point.shape[1]), np.nan))
         else:
-            memo[node_id] = (combine([p for p, _ in parts], [c.weight for c in cs]),
-                             combine([r for _, r in parts], [c.weight for c in cs]))
+            weights = [w for w, _ in parts]
+            memo[node_id] = (combine([m[0] for _, m in parts], weights), combine([m[1] for _, m in parts], weights))
         return memo[node_id]
 
-    population = options.population or model.population
-    fpc = _fpc(result.respondents.get("used", responses.n), population)
-    root = _node_grades(*member(None), names, values, options, fpc)
-    nodes = []
+    member(None)
     for nd in result.nodes:
         if nd.id not in memo:
             member(nd.id)
-        nodes.append({"id": nd.id, "name": nd.name, "parent": nd.parent, "kind": nd.kind,
-                      **_node_grades(*memo[nd.id], names, values, options, fpc)})
+    return memo
+
+
+def grade_view(model: Model, responses: Responses, result: Result, options: ScoreOptions) -> dict[str, Any]:
+    """The grade view of a scored survey, as the ``grades`` section of the result JSON
+    (docs/methods.md#grade-view, where its layout is documented).
+
+    ``result`` gives the node tree and weights (those of the point estimate) and the segment
+    values shown (each gets the view of its own respondents, under ``segments``); ``options``
+    the bootstrap (replicates, seed, confidence) and the population of the finite-population
+    correction.
+    """
+    names, values, bounds = grade_scale(model)
+    population = options.population or model.population
+
+    def view(rs: Responses) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        memo = _tree(*_item_memberships(model, rs, values, bounds, options), model, result)
+        fpc = _fpc(rs.n, population)
+        nodes = [{"id": nd.id, "name": nd.name, "parent": nd.parent, "kind": nd.kind,
+                  **_node_grades(*memo[nd.id], names, values, options, fpc)} for nd in result.nodes]
+        return _node_grades(*memo[None], names, values, options, fpc), nodes
+
+    root, nodes = view(responses)
+    segments = []
+    for seg in result.segments:
+        column = np.asarray(responses.segments[seg.by], dtype=object).astype(str)
+        groups = []
+        for g in seg.groups:
+            overall, _ = view(responses.subset(column == g.value))
+            groups.append({"value": g.value, "n": g.n, "overall": overall})
+        segments.append({"by": seg.by, "groups": groups})
     return {"operator": OPERATOR, "basis": "scale_points" if bounds is None else "bands", "grades": names,
             "values": values.tolist(), "bounds": None if bounds is None else bounds.tolist(),
-            "overall": {"id": "overall", "name": model.name, "parent": None, "kind": "index", **root}, "nodes": nodes}
+            "overall": {"id": "overall", "name": model.name, "parent": None, "kind": "index", **root}, "nodes": nodes,
+            "segments": segments}
 
 
 def _node_grades(b: np.ndarray, reps: np.ndarray, names: Sequence[str], values: np.ndarray, options: ScoreOptions,

@@ -168,3 +168,21 @@ def test_a_scale_without_whole_points_needs_bands(tmp_path, capsys):
     assert main(["score", str(tmp_path / "s.csv"), "--model", str(tmp_path / "m.yaml"), "--grades", "-B", "0"]) == 2
     err = capsys.readouterr().err
     assert "m.yaml" in err and "declare grade bands in the model" in err and "Traceback" not in err
+
+
+def test_grades_per_segment_value(tmp_path):
+    """With --by, each value's overall membership is that of its own respondents: checked against
+    the view of a file holding only them, and B·V against the segment's score."""
+    ex = EXAMPLES / "actions"
+    opts = ScoreOptions(bootstrap=100, seed=2)
+    r = score_file(ex / "2026Q3.csv", ex / "model.yaml", opts, by=["部门"], grades=True)
+    (seg,) = r.grades["segments"]
+    assert seg["by"] == "部门" and [g["value"] for g in seg["groups"]] == [g.value for g in r.segments[0].groups]
+    for g, sg in zip(seg["groups"], r.segments[0].groups, strict=True):
+        assert g["n"] == sg.n and g["overall"]["score"] == pytest.approx(sg.overall.score, abs=1e-9)
+        assert sum(g["overall"]["membership"]) == pytest.approx(1.0)
+    df = pd.read_csv(ex / "2026Q3.csv")
+    df[df["部门"] == "记账二部"].to_csv(tmp_path / "two.csv", index=False)
+    alone = score_file(tmp_path / "two.csv", ex / "model.yaml", opts, grades=True).grades["overall"]
+    two = next(g for g in seg["groups"] if g["value"] == "记账二部")["overall"]
+    assert two["membership"] == pytest.approx(alone["membership"], abs=1e-12) and two["grade"] == alone["grade"]

@@ -283,6 +283,12 @@ def _grades(s: _Sheet, grades: dict[str, Any], lang: str) -> None:
     for row in rows:
         s.line([escape_cell(v) for v in row], [None, None, *[pct] * g, None, "0%", F_SCORE, F_SCORE, F_SCORE, F_SCORE,
                                                *[pct] * (2 * g)], group=row[0] == "overall")
+    for name, seg_head, body in grades_report.segment_tables(grades, lang):  # (formatted text: the JSON has the numbers)
+        s.row += 1
+        s.heading(name)
+        s.header(seg_head)
+        for r in body:
+            s.line([escape_cell(v) for v in r])
     s.finish(max_width=36)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["title", "header", "rows", "markdown_lines", "render_grades", "html_section", "sheet_rows"]
+__all__ = ["title", "header", "rows", "segment_tables", "markdown_lines", "render_grades", "html_section", "sheet_rows"]
 
 _TEXT = {
     "overall": ("总体 CSI", "Overall CSI"),
@@ -81,6 +81,22 @@ def rows(grades: dict[str, Any], lang: str, indent: str = "  ") -> list[list[str
     return out
 
 
+def segment_tables(grades: dict[str, Any], lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Per breakdown (``--by``): its title, header and one formatted row per value shown."""
+    out = []
+    for seg in grades.get("segments") or ():
+        head = [seg["by"], "n", *grades["grades"], _t("grade", lang), _t("stability", lang), _t("score", lang)]
+        rows_ = []
+        for g in seg["groups"]:
+            o = g["overall"]
+            lo, hi = o.get("ci") or (None, None)
+            score = "–" if o.get("score") is None else fmt(o["score"]) + ("" if lo is None else f" [{fmt(lo)}, {fmt(hi)}]")
+            rows_.append([str(g["value"]), str(g["n"]), *[_pct(m) for m in o["membership"]], o.get("grade") or "–",
+                          _pct(o.get("stability"), 0), score])
+        out.append((f"{title(lang)} · {seg['by']}", head, rows_))
+    return out
+
+
 def markdown_lines(grades: dict[str, Any] | None, lang: str) -> list[str]:
     """The Markdown section (empty without a grade view)."""
     if not grades:
@@ -90,6 +106,9 @@ def markdown_lines(grades: dict[str, Any] | None, lang: str) -> list[str]:
              "|---|" + "---:|" * len(grades["grades"]) + "---|---:|---:|"]
     for r in rows(grades, lang, indent="　"):
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
+    for name, head, body in segment_tables(grades, lang):
+        lines += ["", f"**{name}**", "", "| " + " | ".join(head) + " |", "|---|" + "---:|" * (len(head) - 4) + "---|---:|---:|"]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in body]
     return [*lines, "", _t("note", lang)]
 
 
@@ -107,6 +126,15 @@ def render_grades(grades: dict[str, Any] | None, console: Any, lang: str) -> Non
         table.add_row(*r, style="bold" if depth <= 0 else "")
     console.print()
     console.print(table)
+    for name, head, body in segment_tables(grades, lang):
+        st = Table(title=name, title_justify="left", title_style="bold", show_edge=False, header_style="bold", pad_edge=False)
+        for i, h in enumerate(head):
+            st.add_column(h, justify="left" if i in (0, len(head) - 3) else "right", no_wrap=i > 0,
+                          overflow="fold" if i == 0 else "ellipsis")
+        for r in body:
+            st.add_row(*r)
+        console.print()
+        console.print(st)
 
 
 def html_section(grades: dict[str, Any] | None, lang: str) -> str:
@@ -123,8 +151,12 @@ def html_section(grades: dict[str, Any] | None, lang: str) -> str:
     for (depth, _), r in zip(_nodes(grades), rows(grades, lang, indent="\u3000"), strict=True):
         cells = "".join(cell("td", i, c) for i, c in enumerate(r))
         body.append(f'<tr class="group">{cells}</tr>' if depth <= 0 else f"<tr>{cells}</tr>")
+    segs = "".join(f'<h3>{esc(name)}</h3><div class="scroll"><table><thead><tr>{"".join(cell("th", i, h) for i, h in enumerate(hd))}'
+                   f'</tr></thead><tbody>{"".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in bd)}'
+                   "</tbody></table></div>" for name, hd, bd in segment_tables(grades, lang))
     return (f'<section class="card" id="grades"><h2>{esc(title(lang))}</h2><div class="scroll"><table><thead><tr>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div><p class="note">{esc(_t("note", lang))}</p></section>\n')
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>{segs}<p class="note">{esc(_t("note", lang))}</p>'
+            "</section>\n")
 
 
 def sheet_rows(grades: dict[str, Any], lang: str) -> tuple[list[str], list[list[Any]]]:
