@@ -31,6 +31,7 @@ from csi.options import ScoreOptions
 from csi.structure import STRUCTURE_KEY, model_structure
 
 if TYPE_CHECKING:
+    from csi.actions import Action
     from csi.compare import Comparison
     from csi.responses import Responses
     from csi.result import Result
@@ -121,20 +122,41 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
 
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,
-                progress: Step | None = None, limits: Limits | None = None) -> tuple[Result, Responses]:
+                progress: Step | None = None, limits: Limits | None = None,
+                grades: bool = False, period_date: str | _dt.date | None = None) -> tuple[Result, Responses]:
     """Prepare and score a table already read; returns the result and the prepared responses.
 
-    ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`).
+    ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`);
+    ``grades`` adds the grade view (模糊综合评价, :func:`csi.grades.grade_view`); ``period_date``
+    (the survey's date, ``YYYY-MM-DD``) is recorded in the manifest's options for ``csi compare --actions``.
     """
     from csi.scoring import score
     from csi.survey.prepare import prepare
 
     options = options or ScoreOptions()
     responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
-    extra = {"by": list(by), "weight_column": weight_column, "strict": strict}
+    extra: dict[str, Any] = {"by": list(by), "weight_column": weight_column, "strict": strict}
+    if grades:
+        extra["grades"] = True
+    if period_date is not None:
+        extra["period_date"] = _iso_date(period_date)
     result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress,
                    limits=limits)
+    if grades:
+        from csi.grades import grade_view
+
+        result = replace(result, grades=grade_view(model, responses, result, options))
     return result, responses
+
+
+def _iso_date(value: str | _dt.date) -> str:
+    from csi.actions import parse_date
+    from csi.errors import DataError, Issue
+
+    parsed = parse_date(value)
+    if parsed is None:
+        raise DataError(Issue("period-date", f"not a date: {value}; write it as YYYY-MM-DD (2026-06-30)"))
+    return parsed.isoformat()
 
 
 def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: ReadOptions, stage: Stage | None,
@@ -159,13 +181,15 @@ def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: Read
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                  options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
                  method: str | None = None, allow_negative: bool = False, policy: str | None = None,
-                 stage: Stage | None = None, step: Step | None = None) -> Scored:
+                 stage: Stage | None = None, step: Step | None = None, grades: bool = False,
+                 period_date: str | _dt.date | None = None) -> Scored:
     """Read, prepare and score one survey export (``csi score``).
 
     ``model``, ``method``, ``allow_negative`` and ``policy`` choose the model as
     :func:`model_for_run` does; it is loaded while the file is being opened. ``stage(text)``
     is told each step as it starts (reading, checking cells, scoring) and ``step(done,
-    total)`` the bootstrap's progress, for a status line.
+    total)`` the bootstrap's progress, for a status line. ``grades`` adds the grade view;
+    ``period_date`` records the survey's date (see :func:`score_table`).
     """
     from csi.prefetch import frozen_imports, read_while_importing
 
@@ -186,19 +210,22 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
         stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
     with frozen_imports():
         result, responses = score_table(table, m, options, strict=read.strict, by=read.breakdowns(m),
-                                        weight_column=read.weight_column, progress=step, limits=read.limits)
+                                        weight_column=read.weight_column, progress=step, limits=read.limits,
+                                        grades=grades, period_date=period_date)
     return Scored(result, responses)
 
 
 def score_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                options: ScoreOptions | None = None, *, sheet: str | int | None = None, preset: str | None = None,
-               strict: bool = False, by: Sequence[str] = (), weight_column: str | None = None) -> Result:
+               strict: bool = False, by: Sequence[str] = (), weight_column: str | None = None,
+               grades: bool = False) -> Result:
     """Read, prepare and score one survey export; the result only (:func:`score_export` keeps the responses).
 
-    ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default.
+    ``model`` is a :class:`~csi.model.Model`, a path, or None for :func:`resolve_model`'s default;
+    ``grades`` adds the grade view (模糊综合评价).
     """
     read = ReadOptions(sheet=sheet, preset=preset, strict=strict, by=tuple(by), weight_column=weight_column)
-    return score_export(path, model, options, read).result
+    return score_export(path, model, options, read, grades=grades).result
 
 
 def default_labels(inputs: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -213,13 +240,19 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
                   read: ReadOptions | None = None, by: str | None = None, benchmark: str | os.PathLike[str] | None = None,
                   alpha: float = 0.05, fail_on_drop: float | None = None, fail_on_drop_any: bool = False,
                   method: str | None = None, allow_negative: bool = False, policy: str | None = None,
-                  allow_model_change: bool = False, stage: Stage | None = None) -> Comparison:
+                  allow_model_change: bool = False, actions: str | os.PathLike[str] | None = None,
+                  period_dates: Sequence[str | _dt.date] | None = None, fail_on_action: str | None = None,
+                  stage: Stage | None = None) -> Comparison:
     """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
     exports scored with ``model`` (amended by ``method``, ``allow_negative``, ``policy`` as
     :func:`model_for_run` does; loaded only when there is an export), ``options`` and ``read``
     exactly as :func:`score_export` scores them (``by`` is the breakdown compared, the only
     breakdown of each export). Periods scored with different models or options are refused
-    unless ``allow_model_change`` (see :func:`csi.compare.compare_results`)."""
+    unless ``allow_model_change`` (see :func:`csi.compare.compare_results`).
+
+    ``actions`` (an actions.yaml) follows improvement actions up (:func:`csi.follow_up.follow_up`);
+    it needs ``period_dates``, one date per period (ISO text or ``datetime.date``), and
+    ``fail_on_action`` (``worse`` or ``missed``) adds the check behind ``--fail-on-action``."""
     from csi.compare import compare_results
     from csi.survey.benchmark import read_benchmark
     from csi.survey.results import read_result
@@ -227,7 +260,14 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
     options = options or ScoreOptions()
     read = replace(read or ReadOptions(), by=(by,) if by is not None else ())
     bench = read_benchmark(benchmark) if benchmark is not None else None
+    planned = _read_actions(actions, period_dates, len(inputs)) if actions is not None else None
     exports = [p for p in inputs if Path(p).suffix.lower() != ".json"]
+    if planned is not None and not planned[1] and exports:
+        from csi.errors import DataError, Issue
+
+        raise DataError(Issue("period-dates", "following actions up needs the date of every period: give --period-date "
+                              "YYYY-MM-DD once per period, in order (a survey export carries no date; a result JSON "
+                              "written by csi score --period-date does)", file=os.fspath(exports[0])))
     m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy) if exports else None
     results = []
     for path in inputs:
@@ -244,10 +284,50 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
             "model": None if model is None else (model.path if isinstance(model, Model) else os.fspath(model))}
     if m is not None:
         opts["method"] = m.root.method
-    return compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
-                           alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
-                           fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts), allow_model_change=allow_model_change)
+    if planned is not None:
+        dates = planned[1] or _manifest_dates(results, inputs)
+        opts.update(actions=os.fspath(actions), period_dates=[d.isoformat() for d in dates], fail_on_action=fail_on_action)
+    comparison = compare_results(results, list(labels) if labels else default_labels(inputs), [os.fspath(p) for p in inputs],
+                                 alpha=alpha, confidence=options.confidence, benchmark=bench, by=by, fail_on_drop=fail_on_drop,
+                                 fail_on_drop_any=fail_on_drop_any, manifest=manifest(opts),
+                                 allow_model_change=allow_model_change)
+    if planned is None:
+        return comparison
+    from csi.follow_up import follow_up
 
+    return follow_up(comparison, planned[0], dates, fail_on=fail_on_action)
+
+
+def _read_actions(path: str | os.PathLike[str], dates: Sequence[str | _dt.date] | None,
+                  periods: int) -> tuple[tuple[Action, ...], list[_dt.date]]:
+    """The actions file and the period dates given (none: they come from the results'
+    manifests), checked before any period is scored."""
+    from csi.actions import parse_date
+    from csi.errors import DataError, Issue
+    from csi.survey.actions import read_actions
+
+    parsed = [parse_date(d) for d in dates or ()]
+    bad = [str(d) for d, p in zip(dates or (), parsed, strict=True) if p is None]
+    if bad:
+        raise DataError(Issue("period-dates", f"not a date: {', '.join(bad)}; write dates as YYYY-MM-DD (2026-06-30)"))
+    if parsed and len(parsed) != periods:
+        raise DataError(Issue("period-dates", f"{periods} periods but {len(parsed)} dates; give one --period-date per "
+                              "period, in order"))
+    return read_actions(path), [p for p in parsed if p is not None]
+
+
+def _manifest_dates(results: Sequence[Result], inputs: Sequence[str | os.PathLike[str]]) -> list[_dt.date]:
+    """Each period's date from its result's manifest (``csi score --period-date``)."""
+    from csi.actions import parse_date
+    from csi.errors import DataError, Issue
+
+    dates = [parse_date((r.manifest.get("options") or {}).get("period_date") or "") for r in results]
+    missing = [os.fspath(p) for p, d in zip(inputs, dates, strict=True) if d is None]
+    if missing:
+        raise DataError(Issue("period-dates", "following actions up needs the date of every period, and "
+                              f"{', '.join(missing)} has none: give --period-date YYYY-MM-DD once per period, in order, "
+                              "or compare results scored with csi score --period-date"))
+    return [d for d in dates if d is not None]
 
 def weights_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                  methods: Sequence[str] | None = None, *, top: int = 3, allow_negative: bool = False,

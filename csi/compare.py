@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from csi.actions import ActionOutcome
 from csi.errors import DataError, Issue
 from csi.result import Estimate, Result, _fnum, _num
 from csi.stats import holm
@@ -444,7 +445,8 @@ class Alert:
 
     ``code`` is ``significant-drop`` (the overall index or a group fell, Holm-significant),
     ``segment-drop`` (the same inside a segment value) or ``fail-on-drop`` (a drop that
-    meets the ``--fail-on-drop`` threshold; the check has failed).
+    meets the ``--fail-on-drop`` threshold; the check has failed); with ``--actions``
+    (:mod:`csi.follow_up`) also ``action-worse`` and ``fail-on-action``.
     """
 
     code: str
@@ -529,6 +531,9 @@ class Comparison:
     warnings: tuple[str, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
     model_change: ModelChange | None = None
+    #: With ``--actions`` (:func:`csi.follow_up.follow_up`): each period's date (ISO) and the actions followed up.
+    period_dates: tuple[str, ...] | None = None
+    actions: tuple[ActionOutcome, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -547,7 +552,7 @@ class Comparison:
         raise KeyError(node_id)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        out = {
             "schema": SCHEMA,
             "manifest": self.manifest,
             "periods": [p.to_dict() for p in self.periods],
@@ -563,8 +568,11 @@ class Comparison:
             "warnings": list(self.warnings),
         }
         if self.model_change is not None:  # only when periods that differ were compared anyway
-            d["model_change"] = self.model_change.to_dict()
-        return d
+            out["model_change"] = self.model_change.to_dict()
+        if self.period_dates is not None:  # only with --actions, so other comparisons keep their shape
+            out["period_dates"] = list(self.period_dates)
+            out["actions"] = [a.to_dict() for a in self.actions]
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Comparison:
@@ -585,6 +593,8 @@ class Comparison:
             warnings=tuple(str(w) for w in d.get("warnings", ())),
             manifest=dict(d.get("manifest") or {}),
             model_change=None if d.get("model_change") is None else ModelChange.from_dict(d["model_change"]),
+            period_dates=None if d.get("period_dates") is None else tuple(str(x) for x in d["period_dates"]),
+            actions=tuple(ActionOutcome.from_dict(a) for a in d.get("actions", ())),
         )
 
 

@@ -33,6 +33,7 @@ from csi.errors import Issue, ModelError
 from csi.weighting.registry import DATA_METHODS, METHODS, OptionProblem, read_options
 
 __all__ = [
+    "Grade",
     "Scale",
     "Item",
     "Group",
@@ -61,7 +62,7 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 
 _ROOT_KEYS = (
     "name", "description", "scale", "labels", "missing", "target", "method", "ahp", "ahp_max_cr",
-    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options", "comments",
+    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options", "comments", "grades",
 )
 _GROUP_KEYS = (
     "id", "name", "description", "weight", "method", "ahp", "ahp_max_cr", "target", "children",
@@ -74,6 +75,7 @@ _ITEM_KEYS = (
 _OUTCOME_KEYS = ("name", "items", "scale", "labels", "missing")
 _QUALITY_KEYS = ("min_duration", "min_answered", "straightline_min_items", "max_margin", "duplicate_by")
 _POPULATION_KEYS = ("size", "margins", "trim")
+_GRADE_KEYS = ("name", "min", "value")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,18 @@ class Quality:
 
 
 @dataclass(frozen=True, slots=True)
+class Grade:
+    """A grade band on the 0–100 item scale (the model's ``grades:``, docs/methods.md#grade-view):
+    a value belongs to the band when ``min`` ≤ value < ``upper`` (the best band includes 100);
+    ``value`` is the band's score in B·V (default the band's midpoint)."""
+
+    name: str
+    min: float
+    upper: float
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
 class Model:
     """A validated model. ``root`` is the index itself (id ``overall``)."""
 
@@ -181,6 +195,8 @@ class Model:
     trim: float | None = None
     #: Open-text columns quoted (masked) beside the weak points with --verbatims.
     comments: tuple[str, ...] = ()
+    #: Grade bands of the grade view, best first (empty: the scale points are the grades).
+    grades: tuple[Grade, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -601,11 +617,12 @@ class _Builder:
         quality = self.quality(raw)
         population = self.population(raw)
         margins, trim = self.margins(raw)
+        grades = _grades_of(self, raw)
         if self.issues or root is None:
             return None
         model = Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
                       population=population, path=self.file, sha256=sha256, margins=margins, trim=trim,
-                      comments=self.strings(raw, "comments", "") or ())
+                      comments=self.strings(raw, "comments", "") or (), grades=grades)
         for issue in method_issues(model):
             self.issues.append(Issue(issue.code, issue.message, file=self.file, path=issue.path, line=self._line_of(raw, issue.path)))
         return None if self.issues else model
@@ -849,6 +866,41 @@ class _Builder:
         else:
             size = self.num(raw, "population", "", 1, what="the number of clients, 1 or more")
         return None if size is None else int(size)
+
+
+def _grades_of(builder: _Builder, raw: _Map) -> tuple[Grade, ...]:
+    """``grades:``: a list of at least two bands {name, min, value}, one of them starting at 0."""
+    value = raw.get("grades")
+    if value is None:
+        return ()
+    example = "e.g. [{name: 优, min: 90}, {name: 良, min: 75}, {name: 中, min: 60}, {name: 差, min: 0}]"
+    if not isinstance(value, _Seq) or len(value) < 2:
+        builder.problem("wrong-type", f"expected a list of two or more grade bands on the 0–100 scale, {example}", "grades", raw, "grades")
+        return ()
+    bands: list[tuple[str, float, float | None]] = []
+    for i, band in enumerate(value):
+        path = f"grades[{i}]"
+        if not isinstance(band, _Map):
+            builder.problem("wrong-type", f"expected {{name: …, min: …}}, {example}", path, value, i)
+            continue
+        builder.check_keys(band, _GRADE_KEYS, path, "a grade")
+        name = builder.text(band, "name", path, required=True)
+        lo = builder.num(band, "min", path, 0, 100, what="the lowest 0–100 score of the grade")
+        if "min" not in band:
+            builder.problem("missing-key", "'min' is required: the lowest 0–100 score of the grade", _join(path, "min"), band)
+        score = builder.num(band, "value", path, 0, 100, what="the grade's score from 0 to 100")
+        if name is not None and lo is not None:
+            bands.append((name, lo, score))
+    names, mins = [b[0] for b in bands], [b[1] for b in bands]
+    if len(set(names)) < len(names) or len(set(mins)) < len(mins):
+        builder.problem("bad-grades", "every grade needs its own name and its own min", "grades", raw, "grades")
+    elif bands and len(bands) == len(value) and 0.0 not in mins:
+        builder.problem("bad-grades", "the lowest grade must start at min: 0, so that every score has a grade", "grades", raw, "grades")
+    if len(bands) < len(value) or builder.issues:
+        return ()
+    bands.sort(key=lambda b: -b[1])
+    uppers = [100.0] + [b[1] for b in bands[:-1]]
+    return tuple(Grade(n, lo, hi, (lo + hi) / 2 if v is None else v) for (n, lo, v), hi in zip(bands, uppers, strict=True))
 
 
 def _margins_of(builder: _Builder, raw: _Map) -> tuple[tuple[tuple[str, tuple[tuple[str, float], ...]], ...], float | None]:

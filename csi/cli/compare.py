@@ -76,6 +76,16 @@ def compare(
         "--allow-model-change",
         help="Compare periods scored with different models or options: only the nodes in every period with unchanged "
              "bindings are compared, and what differs is said first.")] = False,
+    actions: Annotated[Path | None, typer.Option(
+        "--actions", help="Improvement actions to follow up (actions.yaml: id, node, segment, owner, start, expected_gain, note); "
+        "needs the date of every period.", show_default=False)] = None,
+    period_date: Annotated[list[str] | None, typer.Option(
+        "--period-date", metavar="YYYY-MM-DD", help="Date of each period, in order; give it once per input (with --actions; default: the dates result JSON files were scored with).",
+        show_default=False)] = None,
+    fail_on_action: Annotated[str | None, typer.Option(
+        "--fail-on-action", metavar="worse|missed",
+        help="With --actions: exit 1 when an action's node got significantly worse (worse), or when an action missed its "
+        "expected gain (missed).", show_default=False)] = None,
     fmt: FormatOpt = "table",
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("comparison"), show_default=False)] = None,
     quiet: Annotated[bool, typer.Option(
@@ -99,17 +109,19 @@ def compare(
     if fail_on_drop_any and fail_on_drop is None:
         raise typer.BadParameter("needs --fail-on-drop POINTS", param_hint="--fail-on-drop-any")
     _check_labels(inputs, label)
+    _check_actions(actions, period_date, fail_on_action)
     with errors(debug):
         from csi.api import ReadOptions, ScoreOptions, compare_files
 
-        planned = plan(output, [*inputs, model, benchmark], "comparison", mkdir=mkdir)
+        planned = plan(output, [*inputs, model, benchmark, actions], "comparison", mkdir=mkdir)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights)
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column, limits=limits(max_memory))
         comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative,
                                    policy=policy, options=options, read=read, by=by, benchmark=benchmark,
                                    alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any,
-                                   allow_model_change=allow_model_change)
+                                   allow_model_change=allow_model_change,
+                                   actions=actions, period_dates=period_date, fail_on_action=fail_on_action)
         show = not quiet or bool(comparison.alerts)
         if comparison.model_change is not None and (fmt != "table" or not show):  # the table says it itself, first
             n = len(comparison.model_change.not_comparable)
@@ -121,11 +133,15 @@ def compare(
 
             render_comparison(comparison, stdout_console(highlight=False), lang)
     check = comparison.check
+    failed_actions = [a.message for a in comparison.alerts if a.code == "fail-on-action"]
     if check is not None and check.failed:
         from csi.printable import printable
 
         what = printable(", ".join(check.nodes))
         sys.stderr.write(f"csi: a Holm-significant drop of {fail_on_drop:g} points or more ({what}): --fail-on-drop failed\n")
+    for message in failed_actions:
+        sys.stderr.write(f"csi: {message}\n")
+    if (check is not None and check.failed) or failed_actions:
         raise typer.Exit(1)
 
 
@@ -137,3 +153,15 @@ def _check_labels(inputs: list[Path], given: list[str] | None) -> None:
                                  param_hint="--label")
     if len(set(given)) != len(given):
         raise typer.BadParameter("labels must differ from each other", param_hint="--label")
+
+
+def _check_actions(actions: Path | None, dates: list[str] | None, fail_on: str | None) -> None:
+    from csi.actions import FAIL_ON
+
+    if actions is None and dates:
+        raise typer.BadParameter("period dates are used to follow actions up; give --actions FILE too", param_hint="--period-date")
+    if fail_on is not None:
+        if actions is None:
+            raise typer.BadParameter("needs --actions FILE", param_hint="--fail-on-action")
+        if fail_on not in FAIL_ON:
+            raise typer.BadParameter(f"use {' or '.join(FAIL_ON)}", param_hint="--fail-on-action")

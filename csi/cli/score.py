@@ -56,6 +56,8 @@ def score(
     confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, callback=finite, help="Confidence level of the intervals.")] = 0.95,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
     min_group: Annotated[int, typer.Option("--min-group", min=1, help="Segments with fewer respondents are suppressed.")] = 5,
+    grades: Annotated[bool, typer.Option("--grades", help="Add the grade view (模糊综合评价): each node's membership over the grades (scale points, or the model's grades: bands), its grade and B·V.")] = False,
+    period_date: Annotated[str | None, typer.Option("--period-date", metavar="YYYY-MM-DD", help="Date of the survey, recorded in the result for csi compare --actions.", show_default=False)] = None,
     fmt: FormatOpt = "table",
     output: OutputOpt = None,
     exclusions: Annotated[Path | None, typer.Option("--exclusions", help="Write excluded and flagged rows with reasons (CSV, no personal data).", show_default=False)] = None,
@@ -86,7 +88,8 @@ def score(
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
             scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
-                                  stage=bar.stage, step=bar.step)
+                                  stage=bar.stage, step=bar.step, grades=grades,
+                                  period_date=period_date)
         result = scored.result
         extra = []
         if exclusions is not None:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from csi.compare import Alert, Comparison, NodeComparison, SegmentComparison
 from csi.printable import printable_copy
+from csi.report import actions_report
 from csi.report.fit import Column, print_table, wrap, wrap_text
 from csi.report.tables import escape_cell, fmt, fmt_p, md_code, md_text, text
 
@@ -172,6 +173,8 @@ def _trend_cell(c: NodeComparison) -> str:
 
 
 def _alert_text(a: Alert, lang: str) -> str:
+    if a.code in ("action-worse", "fail-on-action"):
+        return actions_report.alert_text(a, lang)
     where = "" if a.segment is None else f"{a.segment[1]} · "
     what = where + (text("overall", lang) if a.node == "overall" else a.name)
     if lang == "zh":
@@ -287,7 +290,8 @@ def to_csv(comparison: Comparison) -> str:
     head += ["delta", "delta_first", "se_delta", "delta_ci_low", "delta_ci_high", "z", "p", "p_adj", "verdict",
              "trend_slope", "trend_se", "trend_ci_low", "trend_ci_high", "trend_p",
              "benchmark", "benchmark_se", "gap", "gap_se", "gap_p", "gap_p_adj", "gap_verdict"]
-    w.writerow([escape_cell(h) for h in head])
+    extra = actions_report.csv_extra(comparison)
+    w.writerow([escape_cell(h) for h in head + extra])
 
     def row(by: str, value: str, c: NodeComparison) -> None:
         cells: list[object] = [by, value, c.id, c.name, c.parent or "", c.kind]
@@ -302,7 +306,7 @@ def to_csv(comparison: Comparison) -> str:
         cells += ["", "", "", "", "", "", ""] if b is None else [_csv_num(b.score), _csv_num(b.se), _csv_num(b.gap),
                                                                  _csv_num(b.se_gap), _csv_num(b.p), _csv_num(b.p_adj),
                                                                  b.verdict or ""]
-        w.writerow([escape_cell(v) for v in cells])
+        w.writerow([escape_cell(v) for v in cells + [""] * len(extra)])
 
     for c in (comparison.overall, *comparison.nodes):
         row("", "", c)
@@ -310,6 +314,8 @@ def to_csv(comparison: Comparison) -> str:
         for v in seg.values:
             for c in (v.overall, *v.nodes):
                 row(seg.by, v.value, c)
+    for cells in actions_report.csv_rows(comparison):
+        w.writerow([escape_cell(_csv_num(v)) for v in cells])
     return buf.getvalue()
 
 
@@ -368,6 +374,7 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     if _has_absent(comparison):
         lines += ["", _t("absent", lang)]
+    lines += actions_report.markdown_lines(comparison, lang)
     if comparison.weak_points:
         lines += ["", f"## {_t('weak', lang)}", "",
                   f"| {_t('status', lang)} | {text('node', lang)} | {_t('rank', lang)} | {text('loss', lang)} | {_t('delta_loss', lang)} |",
@@ -446,6 +453,7 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
     _node_table(comparison, console, lang)
     if _has_absent(comparison):
         console.print(_t("absent", lang), style="dim")
+    actions_report.render_actions(comparison, console, lang)
 
     if comparison.weak_points:
         console.print()

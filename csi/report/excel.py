@@ -254,6 +254,8 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
     _weak(_Sheet(wb.create_sheet("Weak points")), result, lang)
     _segments(_Sheet(wb.create_sheet("Segments")), result, lang)
     _quality(_Sheet(wb.create_sheet("Data quality")), result, lang)
+    if result.grades:
+        _grades(_Sheet(wb.create_sheet("Grades")), result.grades, lang)
     name = str((result.manifest.get("model") or {}).get("name") or word("report", lang))
     wb.properties.title = f"{name} — {word('report', lang)}"
     wb.properties.creator = str(result.manifest.get("tool") or "csi")
@@ -268,6 +270,26 @@ def _findings(s: _Sheet, findings: list[Finding], lang: str) -> None:
         for i, sentence in enumerate(sentences, 1):
             s.put(s.row, 1, f"{i}. {sentence}", width=False)
             s.row += 1
+
+
+def _grades(s: _Sheet, grades: dict[str, Any], lang: str) -> None:
+    from csi.report import grades_report
+
+    s.title_block(grades_report.title(lang), str(grades.get("operator", "")))
+    head, rows = grades_report.sheet_rows(grades, lang)
+    s.header(head)
+    g = len(grades["grades"])
+    pct = "0.0%"
+    for row in rows:
+        s.line([escape_cell(v) for v in row], [None, None, *[pct] * g, None, "0%", F_SCORE, F_SCORE, F_SCORE, F_SCORE,
+                                               *[pct] * (2 * g)], group=row[0] == "overall")
+    for name, seg_head, body in grades_report.segment_tables(grades, lang):  # (formatted text: the JSON has the numbers)
+        s.row += 1
+        s.heading(name)
+        s.header(seg_head)
+        for r in body:
+            s.line([escape_cell(v) for v in r])
+    s.finish(max_width=36)
 
 
 def _estimate_row(s: _Sheet, label: str, e: Estimate | None, nps: dict | None = None) -> None:
@@ -661,6 +683,8 @@ def comparison_to_xlsx(comparison: Comparison, lang: str | None = None) -> bytes
     _c_trend(_Sheet(wb.create_sheet("Trend")), comparison, lang)
     _c_weak(_Sheet(wb.create_sheet("Weak points")), comparison, lang)
     _c_segments(_Sheet(wb.create_sheet("Segments")), comparison, lang)
+    if comparison.period_dates is not None:
+        _c_actions(_Sheet(wb.create_sheet("Actions")), comparison, lang)
     wb.properties.title = f"{comparison.model_name} — {cword('title', lang)}"
     wb.properties.creator = str(comparison.manifest.get("tool") or "csi")
     return _save(wb)
@@ -827,6 +851,20 @@ def _c_weak(s: _Sheet, comparison: Comparison, lang: str) -> None:
         _paint_verdict(s, r, [1], {"entered": "down", "left": "up"}.get(wp.status))
     if not comparison.weak_points:
         s.put(s.row, 1, cword("no_weak", lang))
+    s.finish(max_width=36)
+
+
+def _c_actions(s: _Sheet, comparison: Comparison, lang: str) -> None:
+    from csi.report import actions_report as ar
+
+    s.title_block(ar.title(lang), "")
+    head = ar.columns(lang)
+    s.header([*head[:7], cword("ci_low", lang), cword("ci_high", lang), *head[8:]])
+    signed = "+0.0;-0.0;0.0"
+    for o in comparison.actions:
+        r = s.line([escape_cell(v) for v in ar.values(o, lang)],
+                   [None, None, None, None, F_SCORE, F_SCORE, signed, signed, signed, F_P, None, signed, None, None])
+        _paint_verdict(s, r, [7, 11], {"improved": "up", "worse": "down"}.get(o.verdict or ""))
     s.finish(max_width=36)
 
 

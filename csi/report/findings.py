@@ -170,10 +170,32 @@ def _weak_entered(f: dict[str, Any], lang: str) -> str:
     return f"{f['name']} entered the weak points at rank {f['rank']} (loss {fmt(f['previous_loss'], 2)} → {fmt(f['loss'], 2)} points)."
 
 
+def _action(f: dict[str, Any], lang: str) -> str:
+    """An improvement action followed up (csi compare --actions): its verdict is the Holm test's."""
+    zh = lang == "zh"
+    node = f["name"] if not f.get("segment") else f"{f['segment']['value']} · {f['name']}"
+    path = f"{fmt(f['before'])}（{f['before_period']}）→ {fmt(f['after'])}（{f['after_period']}）" if zh else \
+        f"{fmt(f['before'])} ({f['before_period']}) → {fmt(f['after'])} ({f['after_period']})"
+    ci = "" if f.get("ci_low") is None else (f"，区间 {fmt(f['ci_low'])} 至 {fmt(f['ci_high'])}" if zh else
+                                             f", interval {fmt(f['ci_low'])} to {fmt(f['ci_high'])}")
+    verdict = {"improved": ("显著改善", "improved significantly"), "worse": ("显著变差", "got significantly worse"),
+               "no_change": ("无显著变化", "no change detectable after the Holm adjustment")}[f["verdict"]]
+    gain = "" if f.get("gain") is None else {
+        "met": (f"，达到预期 {fmt(f['expected_gain'])} 分", f"; the expected gain of {fmt(f['expected_gain'])} was met"),
+        "missed": (f"，未达预期 {fmt(f['expected_gain'])} 分", f"; the expected gain of {fmt(f['expected_gain'])} was missed"),
+    }[f["gain"]][0 if zh else 1]
+    if zh:
+        return (f"措施 {f['id']}「{node}」（{f['start']} 起）：{path}，变化 {fmt(f['delta'])} 分{ci}，"
+                f"Holm p {fmt_p(f['p_adj'])}，{verdict[0]}{gain}。")
+    return (f"Action {f['id']} on {node} (from {f['start']}): {path}, {fmt(f['delta'])} points{ci}, "
+            f"Holm p {fmt_p(f['p_adj'])}: {verdict[1]}{gain}.")
+
+
 _SENTENCES: dict[str, Callable[[dict[str, Any], str], str]] = {
     "level": _level, "weak_point": _weak_point, "segment_below": _segment_below, "small_sample": _small_sample,
     "low_alpha": _low_alpha, "excluded": _excluded, "regain": _regain, "start_with": _start_with,
     "change": _change, "no_changes": _no_changes, "more_changes": _more_changes, "weak_entered": _weak_entered,
+    "action": _action,
 }
 
 #: Kinds that are recommendations (shown under their own heading), not findings.
@@ -316,6 +338,18 @@ def _change_fields(c: NodeComparison, comparison: Comparison, segment: dict[str,
     return fields
 
 
+def _action_fields(a: Any, comparison: Comparison) -> dict[str, Any]:
+    fields: dict[str, Any] = {"id": a.id, "node": a.node, "name": a.name, "start": a.start, "before_period": a.before_period,
+                              "after_period": a.after_period, "before": a.before, "after": a.after, "delta": a.delta,
+                              "p_adj": a.p_adj, "alpha": comparison.alpha, "verdict": a.verdict, "gain": a.gain,
+                              "expected_gain": a.expected_gain}
+    if _finite(a.delta_ci[0]) and _finite(a.delta_ci[1]):
+        fields.update(ci_low=a.delta_ci[0], ci_high=a.delta_ci[1], confidence=comparison.confidence)
+    if a.segment is not None:
+        fields["segment"] = {"by": a.segment[0], "value": a.segment[1]}
+    return fields
+
+
 def _tested(c: NodeComparison) -> bool:
     return sum(c.present) >= 2 and _finite(c.p_adj) and _finite(c.delta)
 
@@ -339,6 +373,7 @@ def comparison_findings(comparison: Comparison) -> list[Finding]:
     out += [Finding("change", _change_fields(c, comparison, seg)) for c, seg in moves[:TOP]]
     if len(moves) > TOP:
         out.append(Finding("more_changes", {"more": len(moves) - TOP}))
+    out += [Finding("action", _action_fields(a, comparison)) for a in comparison.actions if a.verdict is not None]
     last = [w for w in comparison.weak_points if w.ranks[-1] is not None]
     for w in sorted(last, key=lambda w: w.ranks[-1]):
         if w.status == "entered" and w.ranks[-1] <= TOP:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from csi.compare import Comparison, NodeComparison
+from csi.report import actions_report, grades_report
 from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
@@ -280,7 +281,8 @@ def to_html(result: Result, lang: str | None = None) -> str:
     m = result.manifest
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
     body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
-            _weak_points(result, lang), _all_nodes(result, lang), _segments(result, lang), _quality(result, lang),
+            _weak_points(result, lang), _all_nodes(result, lang), grades_report.html_section(result.grades, lang),
+            _segments(result, lang), _quality(result, lang),
             _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
 
@@ -563,7 +565,8 @@ def comparison_to_html(comparison: Comparison, lang: str | None = None) -> str:
     model_name = comparison.model_name or cword("title", lang)
     body = [_c_masthead(comparison, lang, model_name), _c_kpis(comparison, lang), _findings(comparison_findings(comparison), lang),
             _c_alerts(comparison, lang),
-            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang), _c_weak(comparison, lang),
+            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang),
+            actions_report.html_section(comparison, lang), _c_weak(comparison, lang),
             _c_segments(comparison, lang), _c_warnings(comparison, lang), _c_footer(comparison, lang)]
     return _page(f"{model_name} — {cword('title', lang)}", lang, body)
 

@@ -211,6 +211,9 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         for wp in result.weak_points:
             if wp.verbatims:
                 lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
+    from csi.report.grades_report import markdown_lines as grade_lines
+
+    lines += grade_lines(result.grades, lang)
     lines += ["", f"## {text('quality', lang)}", ""] + [f"- {_md(q)}" for q in quality_lines(result, lang)]
     for seg in result.segments:
         lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from csi.printable import printable_copy
+from csi.report import grades_report
 from csi.report.findings import print_findings, result_findings
 from csi.report.fit import Column, fits, print_table, split_items, wrap, wrap_items
 from csi.report.labels import word
@@ -125,6 +126,8 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         ], title=f"{text('segments', lang)}: {seg.by}", title_justify="left")
         if seg.suppressed:
             console.print(f"{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})", style="dim")
+
+    grades_report.render_grades(result.grades, console, lang)
 
     console.print()
     console.print(text("quality", lang), style="bold")
