@@ -208,6 +208,8 @@ class Result:
     segments: tuple[Segment, ...] = ()
     data_quality: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: The structural model's figures (docs/structural.md), when the model has ``paths:``.
+    structural: dict[str, Any] | None = None
 
     def node(self, node_id: str) -> NodeScore:
         for n in self.nodes:
@@ -216,7 +218,7 @@ class Result:
         raise KeyError(node_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema": SCHEMA,
             "manifest": self.manifest,
             "respondents": self.respondents,
@@ -229,6 +231,9 @@ class Result:
             "data_quality": self.data_quality,
             "warnings": list(self.warnings),
         }
+        if self.structural is not None:
+            out["structural"] = self.structural
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Result:
@@ -245,4 +250,5 @@ class Result:
             segments=tuple(Segment.from_dict(s) for s in d.get("segments", [])),
             data_quality=d.get("data_quality", {}),
             warnings=tuple(d.get("warnings", [])),
+            structural=d.get("structural"),
         )

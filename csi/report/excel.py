@@ -254,6 +254,10 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
     _weak(_Sheet(wb.create_sheet("Weak points")), result, lang)
     _segments(_Sheet(wb.create_sheet("Segments")), result, lang)
     _quality(_Sheet(wb.create_sheet("Data quality")), result, lang)
+    if result.structural is not None:
+        from csi.report.excel_structural import structural_sheets
+
+        structural_sheets(result.structural, lang, lambda title: _Sheet(wb.create_sheet(title)))
     name = str((result.manifest.get("model") or {}).get("name") or word("report", lang))
     wb.properties.title = f"{name} — {word('report', lang)}"
     wb.properties.creator = str(result.manifest.get("tool") or "csi")

@@ -211,6 +211,10 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         for wp in result.weak_points:
             if wp.verbatims:
                 lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
+    if result.structural is not None:
+        from csi.report.structural_md import structural_markdown
+
+        lines += structural_markdown(result.structural, lang, _md)
     lines += ["", f"## {text('quality', lang)}", ""] + [f"- {_md(q)}" for q in quality_lines(result, lang)]
     for seg in result.segments:
         lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",

@@ -126,6 +126,11 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         if seg.suppressed:
             console.print(f"{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})", style="dim")
 
+    if result.structural is not None:
+        from csi.report.structural import render_structural
+
+        render_structural(result.structural, console, lang)
+
     console.print()
     console.print(text("quality", lang), style="bold")
     for line in quality_lines(result, lang):  # a line breaks between items, never inside one
