@@ -28,6 +28,7 @@ from csi import __version__
 from csi.limits import Limits
 from csi.model import Model, resolve_model, with_method
 from csi.options import ScoreOptions
+from csi.path_model import with_structure_options
 from csi.structure import STRUCTURE_KEY, model_structure
 
 if TYPE_CHECKING:
@@ -77,12 +78,15 @@ class Scored:
 
 
 def model_for_run(model: Model | str | os.PathLike[str] | None = None, *, method: str | None = None,
-                  allow_negative: bool = False, policy: str | None = None) -> Model:
+                  allow_negative: bool = False, policy: str | None = None, scheme: str | None = None,
+                  scaled: bool | None = None) -> Model:
     """The model a run uses: ``model`` (a Model, a path, or None for :func:`resolve_model`'s
     default) with ``method`` for every group that does not name its own and the weighting
     options ``allow_negative`` and ``policy`` added (``--method``, ``--allow-negative``,
-    ``--policy``)."""
+    ``--policy``); ``scheme`` and ``scaled`` replace those of its ``paths:`` section
+    (``--scheme``, ``--scaled/--unscaled``; ignored without one)."""
     m = model if isinstance(model, Model) else resolve_model(model)
+    m = with_structure_options(m, scheme=scheme, scaled=scaled)
     options: dict[str, Any] = {}
     if allow_negative:
         options["allow_negative"] = True
@@ -113,6 +117,8 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
     """The manifest of a result: the scoring options, the weighting method and ``extra``."""
     opts = asdict(options)
     opts["method"] = model.root.method
+    if model.structure is not None:
+        opts["paths"] = {"scheme": model.structure.scheme, "scaled": model.structure.scaled}
     if model.outcome is not None:
         opts["outcome_weights"] = "pls outer weights" if model.root.method == "pls" else "equal"
     opts.update(extra or {})
@@ -181,11 +187,12 @@ def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: Read
 def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,
                  options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
                  method: str | None = None, allow_negative: bool = False, policy: str | None = None,
+                 scheme: str | None = None, scaled: bool | None = None,
                  stage: Stage | None = None, step: Step | None = None, grades: bool = False,
                  period_date: str | _dt.date | None = None) -> Scored:
     """Read, prepare and score one survey export (``csi score``).
 
-    ``model``, ``method``, ``allow_negative`` and ``policy`` choose the model as
+    ``model``, ``method``, ``allow_negative``, ``policy``, ``scheme`` and ``scaled`` choose the model as
     :func:`model_for_run` does; it is loaded while the file is being opened. ``stage(text)``
     is told each step as it starts (reading, checking cells, scoring) and ``step(done,
     total)`` the bootstrap's progress, for a status line. ``grades`` adds the grade view;
@@ -199,7 +206,8 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
 
     def load() -> None:
         try:
-            loaded.set_result(model_for_run(model, method=method, allow_negative=allow_negative, policy=policy))
+            loaded.set_result(model_for_run(model, method=method, allow_negative=allow_negative, policy=policy,
+                                            scheme=scheme, scaled=scaled))
         except BaseException as e:
             loaded.set_exception(e)
             raise
@@ -242,6 +250,7 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
                   method: str | None = None, allow_negative: bool = False, policy: str | None = None,
                   allow_model_change: bool = False, actions: str | os.PathLike[str] | None = None,
                   period_dates: Sequence[str | _dt.date] | None = None, fail_on_action: str | None = None,
+                  scheme: str | None = None, scaled: bool | None = None,
                   stage: Stage | None = None) -> Comparison:
     """Compare periods, oldest first (``csi compare``): result JSON files are read, survey
     exports scored with ``model`` (amended by ``method``, ``allow_negative``, ``policy`` as
@@ -268,7 +277,8 @@ def compare_files(inputs: Sequence[str | os.PathLike[str]], labels: Sequence[str
         raise DataError(Issue("period-dates", "following actions up needs the date of every period: give --period-date "
                               "YYYY-MM-DD once per period, in order (a survey export carries no date; a result JSON "
                               "written by csi score --period-date does)", file=os.fspath(exports[0])))
-    m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy) if exports else None
+    m = model_for_run(model, method=method, allow_negative=allow_negative, policy=policy, scheme=scheme,
+                      scaled=scaled) if exports else None
     results = []
     for path in inputs:
         if Path(path).suffix.lower() == ".json":

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from csi.errors import Issue, ModelError
+from csi.path_model import CONSTRUCT_KEYS, DEFAULT_TOL, OUTCOME_ID, PATHS_KEYS, SCHEMES, Construct, Structure, check_arrows, read_arrows
 from csi.weighting.registry import DATA_METHODS, METHODS, OptionProblem, read_options
 
 __all__ = [
@@ -62,7 +63,7 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 
 _ROOT_KEYS = (
     "name", "description", "scale", "labels", "missing", "target", "method", "ahp", "ahp_max_cr",
-    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options", "comments", "grades",
+    "outcome", "nps", "children", "segments", "pii", "quality", "population", "options", "comments", "grades", "paths",
 )
 _GROUP_KEYS = (
     "id", "name", "description", "weight", "method", "ahp", "ahp_max_cr", "target", "children",
@@ -197,6 +198,10 @@ class Model:
     comments: tuple[str, ...] = ()
     #: Grade bands of the grade view, best first (empty: the scale points are the grades).
     grades: tuple[Grade, ...] = ()
+    #: The structural model of a ``paths:`` section (None: the star model of the weights).
+    structure: Structure | None = None
+    #: Items of the constructs declared under ``paths.constructs``: read, never in the index.
+    construct_items: tuple[Item, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -210,9 +215,10 @@ class Model:
 
     @property
     def all_items(self) -> tuple[Item, ...]:
-        """Index items, then outcome items, then the NPS item: every column the model reads."""
+        """Index items, outcome items, items of declared constructs, then the NPS item: every
+        column the model reads."""
         extra = self.outcome.items if self.outcome else ()
-        return self.items + extra + ((self.nps,) if self.nps else ())
+        return self.items + extra + self.construct_items + ((self.nps,) if self.nps else ())
 
     def node(self, node_id: str) -> Group | Item:
         for n in walk(self.root):
@@ -620,9 +626,13 @@ class _Builder:
         grades = _grades_of(self, raw)
         if self.issues or root is None:
             return None
+        structure, construct_items = self.paths(raw, defaults, root, outcome)
+        if self.issues:
+            return None
         model = Model(name=name, root=root, outcome=outcome, nps=nps, segments=segments, pii=pii, quality=quality,
                       population=population, path=self.file, sha256=sha256, margins=margins, trim=trim,
-                      comments=self.strings(raw, "comments", "") or (), grades=grades)
+                      comments=self.strings(raw, "comments", "") or (), grades=grades, structure=structure,
+                      construct_items=construct_items)
         for issue in method_issues(model):
             self.issues.append(Issue(issue.code, issue.message, file=self.file, path=issue.path, line=self._line_of(raw, issue.path)))
         return None if self.issues else model
@@ -834,6 +844,67 @@ class _Builder:
         if any(b is None for b in built):
             return None
         return Outcome(name=self.text(value, "name", "outcome") or "outcome", items=tuple(built))  # type: ignore[arg-type]
+
+    def paths(self, raw: _Map, defaults: dict, root: Group, outcome: Outcome | None) -> tuple[Structure | None, tuple[Item, ...]]:
+        """The ``paths:`` section (docs/structural.md): declared constructs, arrows, checks."""
+        value = raw.get("paths")
+        if value is None:
+            return None, ()
+        if not isinstance(value, _Map):
+            self.problem("wrong-type", f"expected a mapping with constructs and arrows, got {_kind(value)}", "paths", raw, "paths")
+            return None, ()
+        self.check_keys(value, PATHS_KEYS, "paths", "paths")
+        known = {g.id: Construct(g.id, g.name, "group", tuple(i.id for i in walk(g) if isinstance(i, Item)))
+                 for g in walk(root) if isinstance(g, Group) and g.id != ROOT_ID}
+        if outcome is not None:
+            known[OUTCOME_ID] = Construct(OUTCOME_ID, outcome.name, "outcome", tuple(i.id for i in outcome.items))
+        items: list[Item] = []
+        declared = value.get("constructs")
+        if declared is None:
+            declared = []
+        elif not isinstance(declared, _Seq):
+            self.problem("wrong-type", f"expected a list of constructs, got {_kind(declared)}", "paths.constructs", value, "constructs")
+            declared = []
+        for i, c in enumerate(declared):
+            path = f"paths.constructs[{i}]"
+            if not isinstance(c, _Map):
+                self.problem("wrong-type", f"expected a mapping with id, name and items, got {_kind(c)}", path, declared, i)
+                continue
+            self.check_keys(c, CONSTRUCT_KEYS, path, "a construct")
+            cid = self.register_id(c, path)
+            here = dict(defaults, scale=self.scale(c, path, defaults["scale"]), labels=self.labels(c, path, defaults["labels"]),
+                        missing=self.strings(c, "missing", path) or defaults["missing"])
+            raw_items = c.get("items")
+            if raw_items is not None and not isinstance(raw_items, _Seq):
+                self.problem("wrong-type", f"expected a list of items, got {_kind(raw_items)}", f"{path}.items", c, "items")
+                raw_items = None
+            raw_items = raw_items or []
+            built = [self.item(it, f"{path}.items[{j}]", here, container=raw_items, key=j) for j, it in enumerate(raw_items)]
+            items.extend(b for b in built if b is not None)
+            known[cid] = Construct(cid, self.text(c, "name", path) or cid, "extra", tuple(b.id for b in built if b is not None))
+        arrows, bad = read_arrows(value.get("arrows"))
+        if bad:
+            self.problem("wrong-type", bad, "paths.arrows", value, "arrows")
+        scheme = self.text(value, "scheme", "paths") or "path"
+        if scheme not in SCHEMES:
+            self.problem("bad-option", f"unknown scheme {scheme!r}; valid: {', '.join(SCHEMES)}", "paths.scheme", value, "scheme")
+        satisfaction = self.text(value, "satisfaction", "paths") or OUTCOME_ID
+        if self.issues:
+            return None, ()
+        groups = [g.id for g in walk(root) if isinstance(g, Group)]
+        problems, order = check_arrows(arrows, known, satisfaction, groups)
+        used = {end for a in arrows for end in a}
+        problems += [("paths-unused-construct", f"construct {c.id!r} is declared but on no arrow; draw its arrows or remove it")
+                     for c in known.values() if c.kind == "extra" and c.id not in used]
+        for code, message in problems:
+            self.problem(code, message, "paths.arrows", value, "arrows")
+        if problems:
+            return None, ()
+        scaled = self.flag(value, "scaled", "paths") if "scaled" in value else True
+        tol = self.num(value, "tol", "paths", 0, 0.01, lo_open=True, what="a stopping threshold above 0, at most 0.01")
+        structure = Structure(tuple(known[c] for c in order), tuple(sorted(arrows, key=lambda a: (order.index(a[1]), order.index(a[0])))),
+                              satisfaction, scheme, scaled, DEFAULT_TOL if tol is None else tol)
+        return structure, tuple(items)
 
     def quality(self, raw: _Map) -> Quality:
         value = raw.get("quality")

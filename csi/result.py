@@ -210,6 +210,8 @@ class Result:
     warnings: tuple[str, ...] = ()
     #: The grade view (模糊综合评价) with ``--grades``: :func:`csi.grades.grade_view`'s section.
     grades: dict[str, Any] | None = None
+    #: The structural model's figures (docs/structural.md), when the model has ``paths:``.
+    structural: dict[str, Any] | None = None
 
     def node(self, node_id: str) -> NodeScore:
         for n in self.nodes:
@@ -233,6 +235,8 @@ class Result:
         }
         if self.grades is not None:  # only with --grades, so other results keep their shape
             out["grades"] = self.grades
+        if self.structural is not None:
+            out["structural"] = self.structural
         return out
 
     @classmethod
@@ -251,4 +255,5 @@ class Result:
             data_quality=d.get("data_quality", {}),
             warnings=tuple(d.get("warnings", [])),
             grades=d.get("grades"),
+            structural=d.get("structural"),
         )

@@ -458,9 +458,15 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
                             f"about {needed} responses would be needed")
     if fit.n < 30:
         warnings.append(f"only {fit.n} respondents: intervals are rough")
+    structural = None
+    if model.structure is not None:
+        from csi.structural import estimate_structure
+
+        structural = estimate_structure(model, responses, replicates=options.bootstrap, seed=options.seed,
+                                        confidence=options.confidence)
     return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
                   manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), structural=structural)
 
 
 def _with_verbatims(weak: Sequence[WeakPoint], model: Model, responses: Responses, k: int) -> list[WeakPoint]:

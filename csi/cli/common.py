@@ -52,6 +52,8 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of a
 MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create missing output folders.")]
 MethodOpt = Annotated[str | None, typer.Option("--method", help=f"Weighting method for every group that does not name its own: {or_joined()}.", show_default=False)]
 AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip negative data-driven weights to 0 (with a warning) instead of failing.")]
+SchemeOpt = Annotated[str | None, typer.Option("--scheme", help="Inner weighting scheme of a model with paths: path, centroid or factorial (default: the model's, else path).", show_default=False)]
+ScaledOpt = Annotated[bool | None, typer.Option("--scaled/--unscaled", help="Standardise the items of a model with paths: before PLS (--scaled, the default: SmartPLS, seminr, cSEM, R plspm scaled = TRUE) or only centre them (--unscaled: R plspm scaled = FALSE).", show_default=False)]
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {or_joined(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
 
 
@@ -78,6 +80,14 @@ def limits(max_memory: str | None) -> Limits:
     from csi.limits import Limits, parse_size
 
     return Limits() if max_memory is None else Limits(memory=parse_size(max_memory))
+
+
+def check_scheme(scheme: str | None) -> None:
+    """Exit 2 with the valid schemes when ``--scheme`` names another."""
+    from csi.path_model import SCHEMES
+
+    if scheme is not None and scheme not in SCHEMES:
+        fail(f"--scheme {scheme!r}: choose one of {', '.join(SCHEMES)}")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

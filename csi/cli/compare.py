@@ -19,9 +19,12 @@ from csi.cli.common import (
     ModelOpt,
     PolicyOpt,
     PresetOpt,
+    ScaledOpt,
+    SchemeOpt,
     SheetOpt,
     check_format,
     check_policy,
+    check_scheme,
     errors,
     finite,
     limits,
@@ -52,6 +55,8 @@ def compare(
     method: MethodOpt = None,
     allow_negative: AllowNegativeOpt = False,
     policy: PolicyOpt = None,
+    scheme: SchemeOpt = None,
+    scaled: ScaledOpt = None,
     bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="When scoring an export: re-estimate data-driven weights in every bootstrap replicate.")] = False,
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="When scoring an export: column of respondent weights.", show_default=False)] = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="When scoring an export: target score for every indicator (default: the model's).", show_default=False)] = None,
@@ -106,6 +111,7 @@ def compare(
         raise typer.BadParameter("give at least two periods, oldest first", param_hint="FILE...")
     check_format(fmt, "comparison")
     check_policy(policy)
+    check_scheme(scheme)
     if fail_on_drop_any and fail_on_drop is None:
         raise typer.BadParameter("needs --fail-on-drop POINTS", param_hint="--fail-on-drop-any")
     _check_labels(inputs, label)
@@ -117,7 +123,7 @@ def compare(
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights)
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, weight_column=weight_column, limits=limits(max_memory))
-        comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative,
+        comparison = compare_files(inputs, label or None, model=model, method=method, allow_negative=allow_negative, scheme=scheme, scaled=scaled,
                                    policy=policy, options=options, read=read, by=by, benchmark=benchmark,
                                    alpha=alpha, fail_on_drop=fail_on_drop, fail_on_drop_any=fail_on_drop_any,
                                    allow_model_change=allow_model_change,

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from csi.cli.common import DebugOpt, PresetOpt, SheetOpt, errors, fail, sheet_arg
+from csi.templates import TEMPLATES, template_path
 
 __all__ = ["init"]
 
@@ -23,6 +24,9 @@ def init(
     sheet: SheetOpt = None,
     preset: PresetOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing indicators.yaml.")] = False,
+    template: Annotated[str | None, typer.Option("--template", help="Start from a standard structural model instead: "
+                                                 + "; ".join(f"{k} — {v}" for k, v in TEMPLATES.items()) + ".",
+                                                 show_default=False)] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write a starter indicators.yaml: the built-in accounting-services model, or with --from
@@ -30,6 +34,8 @@ def init(
 
     Example: csi init --from survey.xlsx my-survey && csi score survey.xlsx --model my-survey/indicators.yaml
     """
+    if template is not None and template.lower() not in TEMPLATES:
+        fail(f"--template {template!r}: choose one of {', '.join(TEMPLATES)}")
     target = directory / "indicators.yaml"
     if directory.exists() and not directory.is_dir():
         fail(f"{directory} is a file, not a folder")
@@ -45,6 +51,8 @@ def init(
             command = " ".join(["csi init --from", _word(str(source)), *([_word(str(directory))] if directory != Path(".") else [])])
             drafted = draft_model(source, sheet=sheet_arg(sheet), preset=preset, command=command, model_path=str(target))
             data = drafted.text.encode("utf-8")
+        elif template is not None:
+            data = template_path(template.lower()).read_bytes()
         else:
             data = default_model_path().read_bytes()
         try:

@@ -21,9 +21,12 @@ from csi.cli.common import (
     PolicyOpt,
     PresetOpt,
     QuietOpt,
+    ScaledOpt,
+    SchemeOpt,
     SheetOpt,
     check_format,
     check_policy,
+    check_scheme,
     errors,
     finite,
     limits,
@@ -45,6 +48,8 @@ def score(
     method: MethodOpt = None,
     allow_negative: AllowNegativeOpt = False,
     policy: PolicyOpt = None,
+    scheme: SchemeOpt = None,
+    scaled: ScaledOpt = None,
     bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="Re-estimate data-driven weights in every bootstrap replicate, so intervals include weight uncertainty.")] = False,
     by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
@@ -75,6 +80,7 @@ def score(
     """
     check_format(fmt, "result")
     check_policy(policy)
+    check_scheme(scheme)
     with errors(debug):
         from csi.api import ReadOptions, ScoreOptions, score_export
         from csi.progress import Progress
@@ -88,6 +94,7 @@ def score(
         with Progress() as bar:  # one status line for the read and the bootstrap
             bar.stage(f"reading {data.name}")
             scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
+                                  scheme=scheme, scaled=scaled,
                                   stage=bar.stage, step=bar.step, grades=grades,
                                   period_date=period_date)
         result = scored.result

@@ -256,6 +256,10 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
     _quality(_Sheet(wb.create_sheet("Data quality")), result, lang)
     if result.grades:
         _grades(_Sheet(wb.create_sheet("Grades")), result.grades, lang)
+    if result.structural is not None:
+        from csi.report.excel_structural import structural_sheets
+
+        structural_sheets(result.structural, lang, lambda title: _Sheet(wb.create_sheet(title)))
     name = str((result.manifest.get("model") or {}).get("name") or word("report", lang))
     wb.properties.title = f"{name} — {word('report', lang)}"
     wb.properties.creator = str(result.manifest.get("tool") or "csi")

@@ -281,8 +281,8 @@ def to_html(result: Result, lang: str | None = None) -> str:
     m = result.manifest
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
     body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
-            _weak_points(result, lang), _all_nodes(result, lang), grades_report.html_section(result.grades, lang),
-            _segments(result, lang), _quality(result, lang),
+            _weak_points(result, lang), _structural(result, lang), _all_nodes(result, lang),
+            grades_report.html_section(result.grades, lang), _segments(result, lang), _quality(result, lang),
             _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
 
@@ -292,6 +292,14 @@ def _findings(findings: list[Finding], lang: str) -> str:
     parts = [f"<h2>{esc(title)}</h2><ol>{''.join(f'<li>{esc(s)}</li>' for s in sentences)}</ol>"
              for title, sentences in sections(findings, lang)]
     return f'<section class="card" id="findings">{"".join(parts)}</section>\n' if parts else ""
+
+
+def _structural(result: Result, lang: str) -> str:
+    if result.structural is None:
+        return ""
+    from csi.report.path_svg import structural_html
+
+    return structural_html(result.structural, lang)
 
 
 def _masthead(result: Result, lang: str, model_name: str) -> str:

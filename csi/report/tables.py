@@ -214,6 +214,10 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
     from csi.report.grades_report import markdown_lines as grade_lines
 
     lines += grade_lines(result.grades, lang)
+    if result.structural is not None:
+        from csi.report.structural_md import structural_markdown
+
+        lines += structural_markdown(result.structural, lang, _md)
     lines += ["", f"## {text('quality', lang)}", ""] + [f"- {_md(q)}" for q in quality_lines(result, lang)]
     for seg in result.segments:
         lines += ["", f"## {text('segments', lang)}: {_md(seg.by)}", "",

@@ -128,6 +128,10 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
             console.print(f"{seg.suppressed} {text('suppressed', lang)} (n < {seg.min_group})", style="dim")
 
     grades_report.render_grades(result.grades, console, lang)
+    if result.structural is not None:
+        from csi.report.structural import render_structural
+
+        render_structural(result.structural, console, lang)
 
     console.print()
     console.print(text("quality", lang), style="bold")

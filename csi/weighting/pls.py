@@ -110,6 +110,74 @@ def _inner_weights(corr: np.ndarray, p: np.ndarray, scheme: str) -> np.ndarray:
     return e
 
 
+def fit_moments(s: np.ndarray, sizes: Sequence[int], p: np.ndarray, scheme: str, tol: float, max_iter: int,
+                rows: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, bool] | str:
+    """Wold's iteration on an item covariance matrix ``s`` (items in block order, already
+    scaled as the fit wants): the algorithm of :func:`pls_path`, without the data.
+
+    Returns the outer weight matrix W (items × LVs, each LV of variance 1 under ``s``,
+    oriented), the loadings (one per item), the path coefficients P[target, source], R² per
+    LV (0 for exogenous ones), the iterations and whether they converged; or, when a
+    regression's latent variables are perfectly collinear, a message saying so. ``rows`` is
+    the number of rows that count (the (n−1)/n factor of R plspm's convergence test).
+    """
+    n_lv = len(sizes)
+    block_of = np.repeat(np.arange(n_lv), sizes)
+    mask = (block_of[:, None] == np.arange(n_lv)[None, :]).astype(float)
+    # Start: unit weights, each LV scaled to variance 1.
+    W = mask / np.sqrt(np.einsum("il,ij,jl->l", mask, s, mask))
+    w_old = W.sum(axis=1)
+    # R plspm standardises Y as scale(Y)·sqrt((n-1)/n): a factor (n-1)/n on every weight in
+    # the loop, which matters only for where the convergence test stops. With respondent
+    # weights n is the number of rows that count, so scaling the weights changes nothing.
+    shrink = (rows - 1.0) / rows
+    converged = False
+    iterations = 0
+    while iterations < max_iter:
+        iterations += 1
+        cov = W.T @ s @ W
+        sd = np.sqrt(np.diag(cov))
+        corr = cov / np.outer(sd, sd)
+        try:
+            e = _inner_weights(corr, p, scheme)
+        except np.linalg.LinAlgError:
+            return "the latent variables of one regression are perfectly collinear"
+        W = mask * (shrink * (s @ (W / sd)) @ e)
+        w_new = W.sum(axis=1)
+        diff = float(np.sum((np.abs(w_old) - np.abs(w_new)) ** 2))
+        w_old = w_new
+        if diff < tol:
+            converged = True
+            break
+        if not np.isfinite(diff):
+            break
+
+    W = W / np.sqrt(np.diag(W.T @ s @ W))
+    sw = s @ W
+    load_all = sw / np.sqrt(np.diag(s))[:, None]
+    loads = (load_all * mask).sum(axis=1)
+    # Orientation: R plspm turns an LV over when most of its items load negatively on it
+    # (sign of the sum of signs; a tie counts as negative).
+    signs = np.sign(loads)
+    orient = np.sign(np.bincount(block_of, weights=signs, minlength=n_lv))
+    orient[orient == 0] = -1.0
+    W = W * orient
+    loads = loads * orient[block_of]
+    cov_lv = W.T @ s @ W
+    path_coef = np.zeros((n_lv, n_lv))
+    r2 = np.zeros(n_lv)
+    for k in range(n_lv):
+        pred = np.flatnonzero(p[k])
+        if pred.size:
+            try:
+                beta = np.linalg.solve(cov_lv[np.ix_(pred, pred)], cov_lv[pred, k])
+            except np.linalg.LinAlgError:
+                return "the predecessors of one latent variable are perfectly collinear"
+            path_coef[k, pred] = beta
+            r2[k] = float(beta @ cov_lv[pred, k])
+    return W, loads, path_coef, r2, iterations, converged
+
+
 def pls_path(blocks: Sequence[ArrayLike] | Mapping[str, ArrayLike], paths: ArrayLike | Sequence[tuple[Any, Any]],
              scheme: str = "path", scaled: bool = False, tol: float = 1e-6, max_iter: int = 300,
              weights: ArrayLike | None = None, names: Sequence[str] | None = None) -> PlsResult:
@@ -236,7 +304,6 @@ def pls_path(blocks: Sequence[ArrayLike] | Mapping[str, ArrayLike], paths: Array
         raise ValueError(f"a path model needs at least 3 rows, got {n}")
     sizes = [a.shape[1] for a in arrays]
     block_of = np.repeat(np.arange(n_lv), sizes)
-    mask = (block_of[:, None] == np.arange(n_lv)[None, :]).astype(float)
 
     if weights is None:
         w = None
@@ -260,59 +327,13 @@ def pls_path(blocks: Sequence[ArrayLike] | Mapping[str, ArrayLike], paths: Array
         raise ValueError(f"item {j - sum(sizes[:b])} of block {lv_names[b]} has the same value for every row")
     scale = item_sd if scaled else np.ones_like(item_sd)
     s = s / np.outer(scale, scale)
-
-    # Start: unit weights, each LV scaled to variance 1.
-    W = mask / np.sqrt(np.einsum("il,ij,jl->l", mask, s, mask))
-    w_old = W.sum(axis=1)
-    # R plspm standardises Y as scale(Y)·sqrt((n-1)/n): a factor (n-1)/n on every weight in
-    # the loop, which matters only for where the convergence test stops. With respondent
-    # weights n is the number of rows that count, so scaling the weights changes nothing.
-    shrink = (rows - 1.0) / rows
-    converged = False
-    iterations = 0
-    while iterations < max_iter:
-        iterations += 1
-        cov = W.T @ s @ W
-        sd = np.sqrt(np.diag(cov))
-        corr = cov / np.outer(sd, sd)
-        try:
-            e = _inner_weights(corr, p, scheme)
-        except np.linalg.LinAlgError:
-            raise ValueError("the latent variables of one regression are perfectly collinear") from None
-        W = mask * (shrink * (s @ (W / sd)) @ e)
-        w_new = W.sum(axis=1)
-        diff = float(np.sum((np.abs(w_old) - np.abs(w_new)) ** 2))
-        w_old = w_new
-        if diff < tol:
-            converged = True
-            break
-        if not np.isfinite(diff):
-            break
-
-    W = W / np.sqrt(np.diag(W.T @ s @ W))
-    sw = s @ W
-    load_all = sw / np.sqrt(np.diag(s))[:, None]
-    loads = (load_all * mask).sum(axis=1)
-    # Orientation: R plspm turns an LV over when most of its items load negatively on it
-    # (sign of the sum of signs; a tie counts as negative).
-    orient = np.array([np.sign(np.sign(loads[block_of == b]).sum()) for b in range(n_lv)])
-    orient[orient == 0] = -1.0
-    W = W * orient
-    loads = loads * orient[block_of]
-    cov_lv = W.T @ s @ W
+    fit = fit_moments(s, sizes, p, scheme, tol, max_iter, rows)
+    if isinstance(fit, str):
+        raise ValueError(fit)
+    W, loads, path_coef, r2_all, iterations, converged = fit
+    r2 = {lv_names[k]: float(r2_all[k]) for k in range(n_lv) if p[k].any()}
     outer = W.sum(axis=1)
     raw = outer / scale
-    path_coef = np.zeros((n_lv, n_lv))
-    r2: dict[str, float] = {}
-    for k in range(n_lv):
-        pred = np.flatnonzero(p[k])
-        if pred.size:
-            try:
-                beta = np.linalg.solve(cov_lv[np.ix_(pred, pred)], cov_lv[pred, k])
-            except np.linalg.LinAlgError:
-                raise ValueError(f"the predecessors of {lv_names[k]} are perfectly collinear") from None
-            path_coef[k, pred] = beta
-            r2[lv_names[k]] = float(beta @ cov_lv[pred, k])
     scores = (xc / scale) @ W
 
     def per_block(v: np.ndarray) -> dict[str, tuple[float, ...]]:
