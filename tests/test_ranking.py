@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from csi.errors import InputError
-from csi.league import RankOptions, Ranking
+from csi.league import Ranking, RankOptions
 from csi.model import load_model_text
 from csi.options import ScoreOptions
 from csi.ranking import _engine_units, _linear_units, funnel_limits, node_for, rank_units, shrink, tau2_dl, tau2_reml, unit_codes
@@ -181,7 +181,9 @@ def test_population_correction_narrows_every_interval():
     plain = rank_units(TWO, r, ScoreOptions(bootstrap=200), RankOptions("经理"), target=70.0)
     fpc = rank_units(TWO, r, ScoreOptions(bootstrap=200, population=r.n + r.n // 3), RankOptions("经理"), target=70.0)
     factor = np.sqrt((r.n // 3) / (r.n + r.n // 3 - 1))
-    for a, b in zip(plain.units, fpc.units, strict=True):
+    corrected = {u.unit: u for u in fpc.units}
+    for a in plain.units:
+        b = corrected[a.unit]
         assert b.raw.score == a.raw.score
         assert b.raw.se == pytest.approx(a.raw.se * factor, rel=1e-9)
     assert fpc.sigma == pytest.approx(plain.sigma * factor, rel=1e-9)
