@@ -61,7 +61,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING
@@ -211,58 +211,76 @@ def _column(model: Model, node: Group | Item) -> int:
 def _linear_units(model: Model, responses: Responses, weights: Mapping[str, GroupWeights], options: ScoreOptions,
                   by: str, node: Group | Item) -> _Units:
     """The units' scores, and replicates from the multiplier bootstrap of their linearised scores."""
-    from csi.scoring import _CellScores
+    from csi.scoring import _unroll
 
     bd = _cells(responses, by, options.min_group)
     codes, u, k = bd.partition.codes, len(bd.values), len(model.items)
     x, w = responses.values, responses.weights
     col = _column(model, node)
-    sums, answered = np.zeros((u, 2 * k)), np.zeros((u, k))
-    for start in range(0, responses.n, _CHUNK_ROWS):
-        rows = slice(start, start + _CHUNK_ROWS)
-        xr, cr = x[rows, :k], codes[rows]
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+
+    def answers(rows: np.ndarray, _: np.ndarray) -> np.ndarray:  # Σ w x, Σ w m (and Σ m when weighted) per item
+        xr = x[rows, :k]
+        out = np.empty((rows.size, 2 * k if w is None else 3 * k))
+        np.fmax(xr, 0.0, out=out[:, :k])  # (0–100 values: x where answered, 0 where NaN)
+        out[:, k:2 * k] = ~np.isnan(xr)
+        if w is not None:
+            out[:, 2 * k:] = out[:, k:2 * k]
+            out[:, :2 * k] *= w[rows, None]
+        return out
+
+    sums = _by_unit(order, sorted_codes, u, answers)
+    answered = sums[:, 2 * k:] if w is not None else sums[:, k:2 * k]
+    available = (answered > 0) & (sums[:, k:2 * k] > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        item = np.where(available, sums[:, :k] / sums[:, k:2 * k], np.nan)
+    # the node's coefficient of each item in each unit's own tree (one tree per pattern of
+    # available items, as the engine scores a cell), over the unit's Σ w m
+    coef = np.zeros((u, k))
+    wanted = bd.partition.wanted
+    patterns, which = np.unique(available[wanted], axis=0, return_inverse=True)
+    for i, pattern in enumerate(patterns):
+        tree = _unroll(model, weights, pattern)
+        coef[np.flatnonzero(wanted)[which.ravel() == i]] = tree.coef[col] if isinstance(node, Group) else np.eye(k)[col]
+    live = coef > 0
+    est = np.where(wanted, (np.nan_to_num(item) * coef).sum(axis=1), np.nan)
+    est[wanted & ~live.any(axis=1)] = np.nan
+    p = np.where(live, np.nan_to_num(item), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(live, coef / np.where(live, sums[:, k:2 * k], 1.0), 0.0)
+
+    def influence(rows: np.ndarray, cr: np.ndarray) -> np.ndarray:  # ψ², and answered anything under the node
+        xr = x[rows, :k]
         m = ~np.isnan(xr)
-        wm = m if w is None else m * w[rows, None]
-        for j in range(k):
-            sums[:, j] += np.bincount(cr, weights=np.where(m[:, j], xr[:, j], 0.0) * wm[:, j], minlength=u)
-            sums[:, k + j] += np.bincount(cr, weights=wm[:, j], minlength=u)
-            answered[:, j] += np.bincount(cr, weights=m[:, j], minlength=u)
-    scorer = _CellScores(model, weights)
-    est, n = np.full(u, np.nan), np.zeros(u)
-    p, a = np.zeros((u, k)), np.zeros((u, k))  # item scores and the node's coefficients over Σ w m
-    for c in np.flatnonzero(bd.partition.wanted):
-        item, group, tree = scorer.point(sums[c], answered[c])
-        coef = tree.coef[col] if isinstance(node, Group) else np.eye(k)[col]
-        live = coef > 0
-        est[c] = group[col] if isinstance(node, Group) else item[col]
-        p[c] = np.where(live, np.nan_to_num(item), 0.0)
-        a[c] = np.where(live, coef / np.where(live, sums[c, k:], 1.0), 0.0)
-        n[c] = answered[c, live].max() if live.any() else 0
-    var = np.zeros(u)
-    for start in range(0, responses.n, _CHUNK_ROWS):
-        rows = slice(start, start + _CHUNK_ROWS)
-        xr, cr = x[rows, :k], codes[rows]
-        psi = (np.where(np.isnan(xr), 0.0, xr - p[cr]) * a[cr]).sum(axis=1)
+        t = xr - p[cr]
+        t *= a[cr]
+        np.copyto(t, 0.0, where=~m)
+        psi = t.sum(axis=1)
         if w is not None:
             psi *= w[rows]
-        var += np.bincount(cr, weights=psi * psi, minlength=u)
-    if isinstance(node, Group):  # who answered anything under the node, as the engine counts
-        n = _answered_under(x[:, :k], codes, u, a > 0)
+        return np.stack([psi * psi, (m & live[cr]).any(axis=1)], axis=1)
+
+    var, n = _by_unit(order, sorted_codes, u, influence).T
     rng = np.random.default_rng(np.random.SeedSequence(options.seed, spawn_key=(0x72616E6B,)))  # a stream of its own
     reps = est + np.sqrt(var) * rng.standard_normal((options.bootstrap, u))
-    reps[:, ~bd.partition.wanted] = np.nan
-    return _Units(tuple(str(v) for v in bd.values), np.bincount(codes, minlength=u), bd.partition.wanted, n, est, reps,
+    reps[:, ~wanted] = np.nan
+    return _Units(tuple(str(v) for v in bd.values), np.bincount(codes, minlength=u), wanted, n, est, reps,
                   "gaussian (linearised per unit)")
 
 
-def _answered_under(x: np.ndarray, codes: np.ndarray, u: int, live: np.ndarray) -> np.ndarray:
-    """Per unit, respondents who answered at least one of its live items of the node."""
-    out = np.zeros(u)
-    for start in range(0, x.shape[0], _CHUNK_ROWS):
-        rows = slice(start, start + _CHUNK_ROWS)
-        cr = codes[rows]
-        hit = (~np.isnan(x[rows]) & live[cr]).any(axis=1)
-        out += np.bincount(cr, weights=hit, minlength=u)
+def _by_unit(order: np.ndarray, sorted_codes: np.ndarray, u: int,
+             values: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """Σ over each unit's respondents of ``values(rows, their units)`` (rows × m), visiting the
+    rows sorted by unit a chunk at a time, so each unit is one or two runs of a chunk."""
+    out = np.zeros((u, 0))
+    for start in range(0, order.size, _CHUNK_ROWS):
+        rows, cr = order[start:start + _CHUNK_ROWS], sorted_codes[start:start + _CHUNK_ROWS]
+        vals = values(rows, cr)
+        if out.shape[1] != vals.shape[1]:
+            out = np.zeros((u, vals.shape[1]))
+        runs = np.flatnonzero(np.concatenate(([True], cr[1:] != cr[:-1])))
+        out[cr[runs]] += np.add.reduceat(vals, runs, axis=0)
     return out
 
 
@@ -295,7 +313,7 @@ def rank_units(model: Model, responses: Responses, options: ScoreOptions, rank: 
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a unit whose replicates are all NaN has no SE
         se = np.nanstd(reps, axis=0, ddof=1)
-        lo, hi = percentile_ci(reps, options.confidence)
+        lo, hi = _percentiles(reps, options.confidence)
     ranked = units.wanted & (units.n > 0) & np.isfinite(units.est) & np.isfinite(se)
     table = _league(units, reps[:, ranked], se[ranked], ranked, target, options.confidence, rank.tau2)
     names = list(units.names)
@@ -344,14 +362,17 @@ def _league(units: _Units, reps: np.ndarray, se: np.ndarray, ranked: np.ndarray,
     tail = (1.0 - confidence) / 2.0
     if tau2 > 0:
         ranks = np.empty(draws.shape, dtype=np.int32)
-        order = np.argsort(-draws, axis=1, kind="stable")
+        order = np.argsort(-draws, axis=1)  # (ties have probability 0)
         np.put_along_axis(ranks, order, np.arange(1, r + 1, dtype=np.int32)[None, :].repeat(draws.shape[0], 0), axis=1)
         rank_lo = np.floor(np.quantile(ranks, tail, axis=0)).astype(int)
         rank_hi = np.ceil(np.quantile(ranks, 1.0 - tail, axis=0)).astype(int)
     else:  # no detectable between-unit variation: the units cannot be told apart
         rank_lo, rank_hi = np.ones(r, dtype=int), np.full(r, r)
     point = 1 + np.searchsorted(np.sort(-theta), -theta, side="left")  # ties share the better rank
-    s_lo, s_hi = percentile_ci(draws, confidence)
+    # the rank of the posterior mean can fall outside the posterior ranks' percentiles when the
+    # units are hard to tell apart; the interval is widened to hold it, so the line reads right
+    rank_lo, rank_hi = np.minimum(rank_lo, point), np.maximum(rank_hi, point)
+    s_lo, s_hi = _percentiles(draws, confidence)
     s_se = draws.std(axis=0, ddof=1)
     sigma = float(np.sqrt(sigma2))
     (l95, h95), (l998, h998) = (funnel_limits(target, sigma, n, level) for level in FUNNEL_LEVELS)
@@ -363,3 +384,12 @@ def _league(units: _Units, reps: np.ndarray, se: np.ndarray, ranked: np.ndarray,
                             float(b[i]), int(point[i]), (int(rank_lo[i]), int(rank_hi[i])),
                             ((float(l95[i]), float(h95[i])), (float(l998[i]), float(h998[i]))), flag))
     return _Table(sigma, float(tau2), mu, tuple(out))
+
+
+def _percentiles(reps: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`csi.bootstrap.percentile_ci`, by the faster ``np.quantile`` when nothing is NaN (the same numbers)."""
+    if np.isnan(reps).any():
+        return percentile_ci(reps, confidence)
+    tail = (1.0 - confidence) / 2.0
+    lo, hi = np.quantile(reps, [tail, 1.0 - tail], axis=0)
+    return lo, hi
