@@ -70,10 +70,9 @@ import numpy as np
 
 from csi.bootstrap import bootstrap_kind, percentile_ci
 from csi.errors import InputError, Issue
-from csi.league import FUNNEL_LEVELS, TAU2_METHODS, Ranking, RankOptions, UnitRank
 from csi.model import Group, Item, Model
-from csi.options import ScoreOptions
-from csi.result import Estimate
+from csi.options import RankOptions, ScoreOptions
+from csi.result import FUNNEL_LEVELS, TAU2_METHODS, Estimate, Ranking, UnitRank
 from csi.weighting import GroupWeights, group_weights
 
 if TYPE_CHECKING:

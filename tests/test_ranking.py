@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from csi.errors import InputError
-from csi.league import Ranking, RankOptions
 from csi.model import load_model_text
-from csi.options import ScoreOptions
+from csi.options import RankOptions, ScoreOptions
 from csi.ranking import _engine_units, _linear_units, funnel_limits, node_for, rank_units, shrink, tau2_dl, tau2_reml, unit_codes
 from csi.responses import DataQuality, Responses
+from csi.result import Ranking
 from csi.scoring import score
 from csi.weighting import group_weights
 
