@@ -21,6 +21,7 @@ from csi import __version__
 from csi.cli.common import quiet_on_broken_pipe
 from csi.cli.compare import compare
 from csi.cli.field import sample_size, template
+from csi.cli.rank import rank
 from csi.cli.score import score
 from csi.cli.validate import init, validate
 from csi.cli.weights import weights
@@ -51,7 +52,7 @@ def _root(
     """Customer Satisfaction Index from survey exports."""
 
 
-for _command in (score, compare, validate, weights, init, template):
+for _command in (score, rank, compare, validate, weights, init, template):
     app.command()(quiet_on_broken_pipe(_command))
 app.command("sample-size")(quiet_on_broken_pipe(sample_size))
 

@@ -34,6 +34,7 @@ from csi.report.labels import (
     top_groups,
     word,
 )
+from csi.report.ranking import ranking_html
 from csi.report.svg import esc, ipa_svg, trend_svg
 from csi.report.tables import _depths, fmt, fmt_p, lang_of, quadrant_text, quality_lines
 from csi.result import Estimate, Result
@@ -280,8 +281,8 @@ def to_html(result: Result, lang: str | None = None) -> str:
     m = result.manifest
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
     body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
-            _weak_points(result, lang), _all_nodes(result, lang), _segments(result, lang), _quality(result, lang),
-            _footer_result(result, lang)]
+            _weak_points(result, lang), _all_nodes(result, lang), _segments(result, lang), ranking_html(result, lang),
+            _quality(result, lang), _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
 
 
