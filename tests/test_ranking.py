@@ -210,3 +210,17 @@ def test_bad_requests_are_input_errors():
         rank_units(TWO, r, ScoreOptions(bootstrap=0), RankOptions("经理"), target=70.0)
     with pytest.raises(InputError, match="no column"):
         rank_units(TWO, dataclasses.replace(r, segments={}), ScoreOptions(bootstrap=50), RankOptions("经理"), target=70.0)
+
+
+def test_weighted_raw_scores_equal_a_plain_numpy_computation():
+    """With respondent weights, a unit's raw score on g1 (items a, b, equal weights) is the mean of
+    the two weighted item means Σ w x / Σ w over the unit's respondents, computed here directly."""
+    r, _ = simulate(9, units=8, model=TREE, weights=True)
+    table = rank_units(TREE, r, ScoreOptions(bootstrap=100), RankOptions("经理", node="g1"), target=70.0)
+    names = np.asarray(r.segments["经理"], dtype=object)
+    for u in table.ranked:
+        rows = names == u.unit
+        w, x = r.weights[rows], r.values[rows]
+        expected = np.mean([(w * x[:, j]).sum() / w.sum() for j in (0, 1)])
+        assert u.raw.score == pytest.approx(expected, abs=1e-9)
+        assert u.raw.n == rows.sum()
