@@ -151,8 +151,9 @@ def _lead_columns(n: int, rng: np.random.Generator, median_s: float = 210, longe
     return cols
 
 
-def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
-    """All 37 columns of an n-row export, in ``HEADERS`` order."""
+def make_columns(n: int, seed: int = SEED, g_shift: np.ndarray | None = None) -> dict[str, Column]:
+    """All 37 columns of an n-row export, in ``HEADERS`` order (``g_shift``: added to each row's
+    general satisfaction, for unit effects; None leaves the cells of the other files as they were)."""
     rng = np.random.default_rng(seed)
     cols: dict[str, Column] = {}
 
@@ -160,6 +161,8 @@ def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
     dept = rng.choice(len(ex.DEPTS), size=n, p=ex.DEPT_P)
     ctype = rng.choice(len(ex.CLIENT_TYPES), size=n, p=ex.CLIENT_TYPE_P)
     g = rng.normal(size=n)
+    if g_shift is not None:
+        g = g + g_shift
     lat = {}
     for dim in ex.DIMENSIONS:
         mu = np.full(n, dim.mean)
@@ -397,14 +400,16 @@ def write_csv(path: Path, n: int, seed: int = SEED) -> None:
 
 def write_units_csv(path: Path, n: int, seed: int = SEED, units: int = 5_000) -> None:
     """wjx_1m.csv's columns and a column 客户经理 of ``units`` account managers (经理0001 …), their
-    client counts skewed as in a real firm (shares ∝ lognormal(0, 0.8)), for ``csi rank --by 客户经理``."""
+    client counts skewed as in a real firm (shares ∝ lognormal(0, 0.8)), each with an effect
+    N(0, 0.3²) on its clients' general satisfaction (about ±2 index points), for
+    ``csi rank --by 客户经理``."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    cols = make_columns(n, seed)
     rng = np.random.default_rng([seed, units])
     share = rng.lognormal(0.0, 0.8, units)
     codes = rng.choice(units, size=n, p=share / share.sum())
+    cols = make_columns(n, seed, g_shift=rng.normal(0.0, 0.3, units)[codes])
     cols[UNIT_COLUMN] = Column(codes, [f"经理{i + 1:04d}" for i in range(units)])
     table = pa.table({h: c.as_arrow() for h, c in cols.items()})
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
