@@ -76,9 +76,13 @@ def test_score_rank_adds_the_section_and_score_alone_does_not(tmp_path):
     plain = json.loads(run("score", Q3, "-B", "100", "-f", "json").stdout)
     assert "rankings" not in plain
     assert plain["overall"] == doc["overall"]
-    x = tmp_path / "s.xlsx"
-    assert run("score", Q3, "-B", "50", "--rank", "部门", "-q", "-o", str(x)).exit_code == 0
+    x, md, html = tmp_path / "s.xlsx", tmp_path / "s.md", tmp_path / "s.html"
+    assert run("score", Q3, "-B", "50", "--rank", "部门", "--lang", "en", "-q", "-o", str(x), "-o", str(md), "-o", str(html)).exit_code == 0
     assert "League table" in openpyxl.load_workbook(x).sheetnames
+    assert "## League table and funnel plot: 部门" in md.read_text() and '<svg class="funnel"' in html.read_text()
+    plain_md = tmp_path / "p.md"
+    assert run("score", Q3, "-B", "50", "--lang", "en", "-q", "-o", str(plain_md)).exit_code == 0
+    assert "League table" not in plain_md.read_text()
 
 
 @pytest.mark.parametrize(("args", "message"), [

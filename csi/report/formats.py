@@ -56,7 +56,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            takes_lang=False, exact_text=True),
     Format("csv", (".csv",), {"result": "csi.report.tables:to_csv", "comparison": "csi.report.compare_report:to_csv",
                               "ranking": "csi.report.ranking:to_csv"}, takes_lang=False, bom=True),
-    Format("md", (".md", ".markdown"), {"result": "csi.report.tables:to_markdown",
+    Format("md", (".md", ".markdown"), {"result": "csi.report.ranking:result_markdown",
                                         "comparison": "csi.report.compare_report:to_markdown",
                                         "ranking": "csi.report.ranking:to_markdown"}),
     Format("xlsx", (".xlsx",), {"result": "csi.report.excel:to_xlsx", "comparison": "csi.report.excel:comparison_to_xlsx",

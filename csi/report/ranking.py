@@ -21,7 +21,7 @@ from csi.result import FUNNEL_LEVELS, Ranking, Result, UnitRank
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["ordinal", "rank_text", "flag_text", "to_csv", "to_markdown", "funnel_svg", "ranking_html",
+__all__ = ["ordinal", "rank_text", "flag_text", "to_csv", "to_markdown", "result_markdown", "ranking_markdown", "funnel_svg", "ranking_html",
            "add_sheets", "render_terminal", "CSV_COLUMNS"]
 
 _WORDS = {
@@ -174,7 +174,19 @@ def ranking_markdown(result: Result, lang: str) -> list[str]:
     return lines
 
 
+def result_markdown(result: Result, lang: str | None = None) -> str:
+    """The Markdown report of a result (:func:`csi.report.tables.to_markdown`) and, after it, its
+    league tables (``csi score --rank``)."""
+    from csi.report.tables import to_markdown as report  # (tables imports nothing of this module)
+
+    text = report(result, lang)
+    if not result.rankings:
+        return text
+    return text.rstrip("\n") + "\n\n" + "\n".join(ranking_markdown(result, lang or lang_of(result))).rstrip("\n") + "\n"
+
+
 def to_markdown(result: Result, lang: str | None = None) -> str:
+    """The league tables alone (``csi rank -o x.md``)."""
     lang = lang or lang_of(result)
     o = result.overall
     head = [f"# {_w('title', lang)}", "", f"CSI {fmt(o.score)} [{fmt(o.ci[0])}, {fmt(o.ci[1])}], n = {o.n}", ""]
