@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from csi.api import RankOptions, ReadOptions, ScoreOptions, rank_export
 from csi.cli import app
+from csi.report.tables import to_json
 from csi.result import Result
 
 runner = CliRunner()
@@ -27,7 +28,7 @@ def test_rank_cli_and_library_give_the_same_json():
     r = run("rank", Q3, "--by", "部门", "-B", "200", "--seed", "3", "-f", "json")
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
-    lib = rank_export(Q3, RankOptions("部门"), options=ScoreOptions(bootstrap=200, seed=3, top=5)).result.to_dict()
+    lib = json.loads(to_json(rank_export(Q3, RankOptions("部门"), options=ScoreOptions(bootstrap=200, seed=3, top=5)).result))
     assert strip_volatile(doc) == strip_volatile(lib)
     table = doc["rankings"][0]
     assert table["by"] == "部门" and table["node"] == "overall"
