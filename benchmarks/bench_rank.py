@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -71,7 +72,8 @@ def main() -> None:
         f"{', '.join(f'{x.wall:.2f}' for x in s.runs)} s.",
         f"- League table: {ranked} of {len(units)} units ranked (the rest under --min-group 5), τ² {table['tau2']:.3f} "
         f"({table['tau2_method']}), σ̂ {table['sigma']:.2f}, bootstrap {table['bootstrap']}.",
-        f"- Machine: {info['CPU']}; {info['RAM']}; Python {info['Python']}. Commit {info['Commit']}. Date {info['Date']}.",
+        f"- Machine: {info['CPU']}; {info['RAM']}; Python {info['Python']}. Commit {info['Commit']}. Date {info['Date']}. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} (1 min).",
         *([f"- {note}"] if note else []),
         END,
     ]
