@@ -80,6 +80,8 @@ if TYPE_CHECKING:
 
 __all__ = ["rank_units", "tau2_dl", "tau2_reml", "shrink", "funnel_limits", "unit_codes", "node_for"]
 
+#: The value of a respondent with no value in the column (csi.survey.prepare): listed, never ranked.
+MISSING = "(missing)"
 #: Rows of the linearised pass at once.
 _CHUNK_ROWS = 131_072
 
@@ -316,15 +318,19 @@ def rank_units(model: Model, responses: Responses, options: ScoreOptions, rank: 
         gaps = np.isnan(reps).any()
         se = np.nanstd(reps, axis=0, ddof=1) if gaps else reps.std(axis=0, ddof=1)
         lo, hi = _percentiles(reps, options.confidence)
-    ranked = units.wanted & (units.n > 0) & np.isfinite(units.est) & np.isfinite(se)
+    # respondents with no value in the column ("(missing)", csi.survey.prepare) are no unit
+    missing = np.array([name == MISSING for name in units.names], dtype=bool)
+    ranked = units.wanted & ~missing & (units.n > 0) & np.isfinite(units.est) & np.isfinite(se)
     table = _league(units, reps if ranked.all() else reps[:, ranked], se[ranked], ranked, target, options.confidence, rank.tau2)
     names = list(units.names)
-    shown = unit_codes(rank.by, names) if rank.anonymise else names
+    shown = [n if m else c for n, c, m in zip(names, unit_codes(rank.by, names), missing, strict=True)] if rank.anonymise else names
     out: list[UnitRank] = []
     pos = {c: i for i, c in enumerate(np.flatnonzero(ranked))}
     for c, name in enumerate(shown):
         size = int(units.sizes[c])
-        if not units.wanted[c]:
+        if missing[c]:
+            out.append(UnitRank(name, size, "missing"))
+        elif not units.wanted[c]:
             out.append(UnitRank(name, size, "too_small"))
         elif c not in pos:
             out.append(UnitRank(name, size, "no_answers"))
@@ -332,7 +338,7 @@ def rank_units(model: Model, responses: Responses, options: ScoreOptions, rank: 
             i = pos[c]
             raw = Estimate(float(units.est[c]), float(se[c]), (float(lo[c]), float(hi[c])), int(units.n[c]))
             out.append(dataclasses.replace(table.units[i], unit=name, size=size, raw=raw))
-    order = {"ranked": 0, "no_answers": 1, "too_small": 2}
+    order = {"ranked": 0, "no_answers": 1, "too_small": 2, "missing": 3}
     out.sort(key=lambda r: (order[r.status], r.rank or 0, r.unit))
     return Ranking(rank.by, node.id, node.name, float(target), table.sigma, table.tau2, rank.tau2, table.mu,
                    options.confidence, options.min_group, options.bootstrap, units.kind, rank.anonymise, tuple(out))

@@ -267,7 +267,8 @@ class UnitRank:
     """One unit of a league table.
 
     ``status`` is ``ranked``, ``too_small`` (fewer than ``min_group`` respondents: only its size
-    is shown) or ``no_answers`` (nobody in it answered the node). For a ranked unit: ``raw``
+    is shown), ``no_answers`` (nobody in it answered the node) or ``missing`` (the respondents
+    with no value in the column, "(missing)"). For a ranked unit: ``raw``
     (the unit's score, bootstrap SE and interval, n who answered the node), ``shrunken`` (the
     empirical-Bayes score and its interval), ``rank`` (1 = best, by the shrunken score) and its
     interval ``rank_ci``, the funnel ``limits`` at its n (95 % and 99.8 %) and ``flag``

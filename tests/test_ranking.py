@@ -224,3 +224,15 @@ def test_weighted_raw_scores_equal_a_plain_numpy_computation():
         expected = np.mean([(w * x[:, j]).sum() / w.sum() for j in (0, 1)])
         assert u.raw.score == pytest.approx(expected, abs=1e-9)
         assert u.raw.n == rows.sum()
+
+
+def test_respondents_without_a_unit_are_listed_not_ranked():
+    r, _ = simulate(6, units=6)
+    names = np.asarray(r.segments["经理"], dtype=object).copy()
+    names[:40] = "(missing)"
+    r = dataclasses.replace(r, segments={"经理": pd.Categorical(names)})
+    for anonymise in (False, True):
+        table = rank_units(TWO, r, ScoreOptions(bootstrap=100), RankOptions("经理", anonymise=anonymise), target=70.0)
+        missing = [u for u in table.units if u.status == "missing"]
+        assert [(u.unit, u.size) for u in missing] == [("(missing)", 40)]
+        assert "(missing)" not in {u.unit for u in table.ranked}

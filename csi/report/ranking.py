@@ -39,8 +39,11 @@ _WORDS = {
     "sigma": ("每人标准差 σ̂", "Per-respondent SD σ̂"),
     "too_small": ("样本过少、不参与排名", "Too small to rank"),
     "no_answers": ("无人作答、不参与排名", "No answers, not ranked"),
+    "missing": ("未填写该列、不参与排名", "No value in the column, not ranked"),
     "respondents": ("人", "respondents"),
+    "ranked": ("{n} 个单位中 {k} 个参与排名", "{k} of {n} units ranked"),
     "x_axis": ("样本量 n（对数刻度）", "n (log scale)"),
+    "centre": ("总体得分", "overall"),
     "y_axis": ("得分", "Score"),
     "limits": ("控制限 95% 与 99.8%", "95 % and 99.8 % limits"),
     "note": ("收缩得分为经验贝叶斯估计（正态—正态模型），样本少的单位向总体均值收缩；排名区间来自自助法重复样本。"
@@ -146,7 +149,7 @@ def _summary_line(table: Ranking, lang: str) -> str:
     ranked = len(table.ranked)
     return (f"{_w('by', lang)}: {_md(table.by)} · {_w('node', lang)}: {_md(table.node_name)} · "
             f"{_w('target', lang)} {fmt(table.target)} · {_w('tau2', lang)} {fmt(table.tau2, 2)} ({table.tau2_method.upper()}) · "
-            f"{_w('sigma', lang)} {fmt(table.sigma)} · {ranked} / {len(table.units)}")
+            f"{_w('sigma', lang)} {fmt(table.sigma)} · {_w('ranked', lang).format(k=ranked, n=len(table.units))}")
 
 
 def ranking_markdown(result: Result, lang: str) -> list[str]:
@@ -164,7 +167,7 @@ def ranking_markdown(result: Result, lang: str) -> list[str]:
                          f"| {flag_text(u.flag, lang)} |")
         if cut:
             lines += ["", _w("shown", lang).format(k=SHOW // 2)]
-        for status in ("too_small", "no_answers"):
+        for status in ("too_small", "no_answers", "missing"):
             units = [u for u in _small(table) if u.status == status]
             if units:
                 names = ", ".join(f"{_md(u.unit)} ({u.size})" for u in units)
@@ -245,6 +248,13 @@ def funnel_svg(table: Ranking, lang: str) -> str:
         parts.append(f'<circle cx="{px(math.log10(max(u.raw.n, 1))):.1f}" cy="{py(u.raw.score):.1f}" r="3" '
                      f'fill="{FLAG_COLOURS.get(u.flag or "within")}" fill-opacity="0.8"><title>{esc(u.unit)}: '
                      f'{fmt(u.raw.score)} (n = {u.raw.n}) {esc(flag_text(u.flag, lang))}</title></circle>')
+    legend = [("line", "#0969da", "", _w("centre", lang)), ("line", "#57606a", "4 3", "95 %"), ("line", "#57606a", "", "99.8 %"),
+              *(("dot", FLAG_COLOURS[f], "", flag_text(f, lang, short=True)) for f in ("clearly_above", "clearly_below"))]
+    for i, (kind, colour, dash, label) in enumerate(legend):
+        lx, ly = left + 8 + i * 104, top + 6
+        mark = (f'<line x1="{lx}" x2="{lx + 16}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-dasharray="{dash}"/>' if kind == "line"
+                else f'<circle cx="{lx + 8}" cy="{ly}" r="3" fill="{colour}"/>')
+        parts.append(f'{mark}<text x="{lx + 20}" y="{ly + 4}">{esc(label)}</text>')
     parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 8}" text-anchor="middle">{esc(_w("x_axis", lang))}</text>'
                  f'<text x="12" y="{top + (height - top - bottom) / 2:.0f}" transform="rotate(-90 12 '
                  f'{top + (height - top - bottom) / 2:.0f})" text-anchor="middle">{esc(_w("y_axis", lang))}</text></svg>')
@@ -348,4 +358,4 @@ def render_terminal(result: Result, console: Console, lang: str | None = None, o
             console.print(_w("shown", lang).format(k=SHOW // 2))
         small = _small(table)
         if small:
-            console.print(f"{_w('too_small', lang)}: " + ", ".join(f"{u.unit} ({u.size})" for u in small))
+            console.print("; ".join(f"{_w(u.status, lang)}: {u.unit} ({u.size})" for u in small))
