@@ -502,7 +502,9 @@ def main() -> None:
     text = "\n".join(doc)
     say("\n" + text)
     if not args.no_write:
-        RESULTS.write_text(text, encoding="utf-8")
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        other = old.find("<!-- section: ")  # sections other scripts write (bench_rank.py) stay
+        RESULTS.write_text(text + ("\n" + old[other:] if other >= 0 else ""), encoding="utf-8")
         say(f"wrote {RESULTS.relative_to(ROOT)}")
 
 

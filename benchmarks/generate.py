@@ -5,6 +5,7 @@
 
 benchmarks/data/wjx_100k.xlsx   100 000 rows, openpyxl write-only (slow, about a minute; one-off)
 benchmarks/data/wjx_1m.csv      1 000 000 rows, built column-wise with numpy, written by pyarrow
+benchmarks/data/wjx_1m_units.csv  the same rows and a column 客户经理 of 5 000 account managers (csi rank)
 
 The columns are exactly those of examples/make_examples.py (``HEADERS``, 37 columns), which the
 built-in model indicators.yaml reads, and the cells look like a real download: answer
@@ -41,6 +42,8 @@ CSV = DATA / "wjx_1m.csv"
 LABELS_XLSX = DATA / "wjx_labels_100k.xlsx"
 LABELS_CSV = DATA / "wjx_labels_1m.csv"
 LABELS_MODEL = HERE / "wjx_labels.yaml"  # the model that reads the two files above
+UNITS_CSV = DATA / "wjx_1m_units.csv"  # wjx_1m.csv's columns and 客户经理 (5 000 account managers), for csi rank
+UNIT_COLUMN = "客户经理"
 SEED = 20260907
 BLANK_SHARE = 0.03
 QUARTER = "2026Q3"
@@ -148,8 +151,9 @@ def _lead_columns(n: int, rng: np.random.Generator, median_s: float = 210, longe
     return cols
 
 
-def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
-    """All 37 columns of an n-row export, in ``HEADERS`` order."""
+def make_columns(n: int, seed: int = SEED, g_shift: np.ndarray | None = None) -> dict[str, Column]:
+    """All 37 columns of an n-row export, in ``HEADERS`` order (``g_shift``: added to each row's
+    general satisfaction, for unit effects; None leaves the cells of the other files as they were)."""
     rng = np.random.default_rng(seed)
     cols: dict[str, Column] = {}
 
@@ -157,6 +161,8 @@ def make_columns(n: int, seed: int = SEED) -> dict[str, Column]:
     dept = rng.choice(len(ex.DEPTS), size=n, p=ex.DEPT_P)
     ctype = rng.choice(len(ex.CLIENT_TYPES), size=n, p=ex.CLIENT_TYPE_P)
     g = rng.normal(size=n)
+    if g_shift is not None:
+        g = g + g_shift
     lat = {}
     for dim in ex.DIMENSIONS:
         mu = np.full(n, dim.mean)
@@ -392,9 +398,26 @@ def write_csv(path: Path, n: int, seed: int = SEED) -> None:
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
 
 
+def write_units_csv(path: Path, n: int, seed: int = SEED, units: int = 5_000) -> None:
+    """wjx_1m.csv's columns and a column 客户经理 of ``units`` account managers (经理0001 …), their
+    client counts skewed as in a real firm (shares ∝ lognormal(0, 0.8)), each with an effect
+    N(0, 0.3²) on its clients' general satisfaction (about ±2 index points), for
+    ``csi rank --by 客户经理``."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng([seed, units])
+    share = rng.lognormal(0.0, 0.8, units)
+    codes = rng.choice(units, size=n, p=share / share.sum())
+    cols = make_columns(n, seed, g_shift=rng.normal(0.0, 0.3, units)[codes])
+    cols[UNIT_COLUMN] = Column(codes, [f"经理{i + 1:04d}" for i in range(units)])
+    table = pa.table({h: c.as_arrow() for h, c in cols.items()})
+    pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="Write seeded wjx-style exports for the benchmarks.")
-    ap.add_argument("--only", choices=("xlsx", "csv", "labels-xlsx", "labels-csv"), help="write one of the four files")
+    ap.add_argument("--only", choices=("xlsx", "csv", "labels-xlsx", "labels-csv", "units-csv"), help="write one of the five files")
     ap.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of both workbooks")
     ap.add_argument("--csv-rows", type=int, default=1_000_000, help="rows of both CSV files")
     ap.add_argument("--seed", type=int, default=SEED)
@@ -403,7 +426,8 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     jobs = [("xlsx", XLSX, args.xlsx_rows, write_xlsx), ("csv", CSV, args.csv_rows, write_csv),
             ("labels-xlsx", LABELS_XLSX, args.xlsx_rows, write_labels_xlsx),
-            ("labels-csv", LABELS_CSV, args.csv_rows, write_labels_csv)]
+            ("labels-csv", LABELS_CSV, args.csv_rows, write_labels_csv),
+            ("units-csv", UNITS_CSV, args.csv_rows, write_units_csv)]
     for kind, path, n, write in jobs:
         if args.only and args.only != kind:
             continue

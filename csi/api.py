@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from csi import __version__
 from csi.limits import Limits
 from csi.model import Model, resolve_model, with_method
-from csi.options import ScoreOptions
+from csi.options import RankOptions, ScoreOptions
 from csi.path_model import with_structure_options
 from csi.structure import STRUCTURE_KEY, model_structure
 
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from csi.survey.read import Table
     from csi.weighting.sensitivity import MethodComparison
 
-__all__ = ["ReadOptions", "Scored", "ScoreOptions", "resolve_model", "model_for_run", "manifest", "score_manifest",
-           "score_table", "score_export", "score_file", "compare_files", "weights_file", "default_labels", "Drafted",
+__all__ = ["ReadOptions", "Scored", "ScoreOptions", "RankOptions", "resolve_model", "model_for_run", "manifest", "score_manifest",
+           "score_table", "score_export", "score_file", "rank_export", "compare_files", "weights_file", "default_labels", "Drafted",
            "draft_model"]
 
 #: What scoring imports; read beside the file (csi.prefetch).
@@ -129,29 +129,45 @@ def score_manifest(model: Model, table: Table | None, options: ScoreOptions, ext
 def score_table(table: Table, model: Model, options: ScoreOptions | None = None, *, strict: bool = False,
                 by: Sequence[str] = (), weight_column: str | None = None,
                 progress: Step | None = None, limits: Limits | None = None,
-                grades: bool = False, period_date: str | _dt.date | None = None) -> tuple[Result, Responses]:
+                grades: bool = False, period_date: str | _dt.date | None = None,
+                rank: RankOptions | None = None) -> tuple[Result, Responses]:
     """Prepare and score a table already read; returns the result and the prepared responses.
 
     ``progress(done, total)`` is called while the bootstrap runs (see :func:`csi.scoring.score`);
     ``grades`` adds the grade view (模糊综合评价, :func:`csi.grades.grade_view`); ``period_date``
     (the survey's date, ``YYYY-MM-DD``) is recorded in the manifest's options for ``csi compare --actions``.
+    ``rank``: also the league table of the units of ``rank.by`` (:func:`csi.ranking.rank_units`),
+    in the result's ``rankings``; that column is not a breakdown unless it is in ``by``.
     """
     from csi.scoring import score
     from csi.survey.prepare import prepare
 
     options = options or ScoreOptions()
-    responses = prepare(table, model, strict=strict, by=by, weight_column=weight_column)
+    if rank is not None:
+        from csi.ranking import node_for
+
+        node_for(model, rank.node)  # an unknown --node fails before the work
+    columns = list(by) + ([rank.by] if rank is not None and rank.by not in by else [])
+    responses = prepare(table, model, strict=strict, by=columns, weight_column=weight_column)
+    scored = responses if len(columns) == len(by) else replace(responses, segments={c: responses.segments[c] for c in by})
     extra: dict[str, Any] = {"by": list(by), "weight_column": weight_column, "strict": strict}
+    if rank is not None:
+        extra["rank"] = asdict(rank)
     if grades:
         extra["grades"] = True
     if period_date is not None:
         extra["period_date"] = _iso_date(period_date)
-    result = score(model, responses, options, manifest=score_manifest(model, table, options, extra), progress=progress,
+    result = score(model, scored, options, manifest=score_manifest(model, table, options, extra), progress=progress,
                    limits=limits)
+    if rank is not None:
+        from csi.ranking import rank_units
+
+        target = result.overall.score if rank.node is None else result.node(rank.node).score
+        result = replace(result, rankings=(rank_units(model, responses, options, rank, target=target),))
     if grades:
         from csi.grades import grade_view
 
-        result = replace(result, grades=grade_view(model, responses, result, options))
+        result = replace(result, grades=grade_view(model, scored, result, options))
     return result, responses
 
 
@@ -166,7 +182,7 @@ def _iso_date(value: str | _dt.date) -> str:
 
 
 def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: ReadOptions, stage: Stage | None,
-          parsing: threading.Event | None = None) -> Table:
+          parsing: threading.Event | None = None, also: Sequence[str] = ()) -> Table:
     """Read only the columns scoring ``model`` needs (all of them when one does not bind, or
     when the model, still being loaded, fails to load)."""
     from csi.survey.read import read_survey
@@ -178,7 +194,7 @@ def _read(path: str | os.PathLike[str], model: Model | Future[Model], read: Read
             m = model.result() if isinstance(model, Future) else model
         except Exception:  # (the loading thread reports it)
             return None
-        return columns_used(table, m, by=read.breakdowns(m), weight_column=read.weight_column)
+        return columns_used(table, m, by=[*read.breakdowns(m), *also], weight_column=read.weight_column)
 
     return read_survey(path, sheet=read.sheet, preset=read.preset, progress=stage, columns=columns, parsing=parsing,
                        limits=read.limits)
@@ -189,8 +205,8 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
                  method: str | None = None, allow_negative: bool = False, policy: str | None = None,
                  scheme: str | None = None, scaled: bool | None = None,
                  stage: Stage | None = None, step: Step | None = None, grades: bool = False,
-                 period_date: str | _dt.date | None = None) -> Scored:
-    """Read, prepare and score one survey export (``csi score``).
+                 period_date: str | _dt.date | None = None, rank: RankOptions | None = None) -> Scored:
+    """Read, prepare and score one survey export (``csi score``; with ``rank``, ``csi rank``).
 
     ``model``, ``method``, ``allow_negative``, ``policy``, ``scheme`` and ``scaled`` choose the model as
     :func:`model_for_run` does; it is loaded while the file is being opened. ``stage(text)``
@@ -212,15 +228,27 @@ def score_export(path: str | os.PathLike[str], model: Model | str | os.PathLike[
             loaded.set_exception(e)
             raise
 
-    table = read_while_importing(lambda parsing: _read(path, loaded, read, stage, parsing), ENGINE_MODULES, meanwhile=load)
+    also = (rank.by,) if rank is not None else ()
+    table = read_while_importing(lambda parsing: _read(path, loaded, read, stage, parsing, also), ENGINE_MODULES, meanwhile=load)
     m = loaded.result()
     if stage is not None:
         stage(f"scoring {Path(path).name} ({len(table.frame):,} rows, {options.bootstrap} bootstrap replicates)")
     with frozen_imports():
         result, responses = score_table(table, m, options, strict=read.strict, by=read.breakdowns(m),
                                         weight_column=read.weight_column, progress=step, limits=read.limits,
-                                        grades=grades, period_date=period_date)
+                                        grades=grades, period_date=period_date, rank=rank)
     return Scored(result, responses)
+
+
+def rank_export(path: str | os.PathLike[str], rank: RankOptions, model: Model | str | os.PathLike[str] | None = None,
+                options: ScoreOptions | None = None, read: ReadOptions | None = None, *,
+                method: str | None = None, allow_negative: bool = False, policy: str | None = None,
+                stage: Stage | None = None, step: Step | None = None) -> Scored:
+    """Read, prepare and score one export and rank the units of ``rank.by`` (``csi rank``): the
+    result, with no breakdown unless ``read.by`` names one, and its league table in ``rankings``."""
+    read = read or ReadOptions()
+    return score_export(path, model, options, replace(read, by=read.by or ()), method=method,
+                        allow_negative=allow_negative, policy=policy, stage=stage, step=step, rank=rank)
 
 
 def score_file(path: str | os.PathLike[str], model: Model | str | os.PathLike[str] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ScoreOptions"]
+__all__ = ["ScoreOptions", "RankOptions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +23,14 @@ class ScoreOptions:
     bootstrap_weights: bool = False
     #: Up to this many masked comments per weak point, from respondents who rated it low.
     verbatims: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RankOptions:
+    """What to rank: units of column ``by`` on node ``node`` (None: the overall index), with
+    τ² estimated by ``tau2`` (``reml`` or ``dl``); ``anonymise`` replaces unit names by codes."""
+
+    by: str
+    node: str | None = None
+    tau2: str = "reml"
+    anonymise: bool = False

@@ -22,6 +22,7 @@ from csi.cli.common import quiet_on_broken_pipe
 from csi.cli.compare import compare
 from csi.cli.field import sample_size, template
 from csi.cli.init import init
+from csi.cli.rank import rank
 from csi.cli.score import score
 from csi.cli.validate import validate
 from csi.cli.weights import weights
@@ -52,7 +53,7 @@ def _root(
     """Customer Satisfaction Index from survey exports."""
 
 
-for _command in (score, compare, validate, weights, init, template):
+for _command in (score, rank, compare, validate, weights, init, template):
     app.command()(quiet_on_broken_pipe(_command))
 app.command("sample-size")(quiet_on_broken_pipe(sample_size))
 

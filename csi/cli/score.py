@@ -52,6 +52,7 @@ def score(
     scaled: ScaledOpt = None,
     bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="Re-estimate data-driven weights in every bootstrap replicate, so intervals include weight uncertainty.")] = False,
     by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
+    rank: Annotated[str | None, typer.Option("--rank", help="Also rank the units of this column on the overall index (as csi rank --by; options there).", show_default=False)] = None,
     weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
@@ -82,7 +83,7 @@ def score(
     check_policy(policy)
     check_scheme(scheme)
     with errors(debug):
-        from csi.api import ReadOptions, ScoreOptions, score_export
+        from csi.api import RankOptions, ReadOptions, ScoreOptions, score_export
         from csi.progress import Progress
 
         planned = plan(output, [data, model], "result", mkdir=mkdir, extra=[exclusions])
@@ -96,7 +97,7 @@ def score(
             scored = score_export(data, model, options, read, method=method, allow_negative=allow_negative, policy=policy,
                                   scheme=scheme, scaled=scaled,
                                   stage=bar.stage, step=bar.step, grades=grades,
-                                  period_date=period_date)
+                                  period_date=period_date, rank=None if rank is None else RankOptions(rank))
         result = scored.result
         extra = []
         if exclusions is not None:
@@ -108,6 +109,10 @@ def score(
             from csi.report.terminal import render_result
 
             render_result(result, stdout_console(highlight=False), lang)
+            if result.rankings:
+                from csi.report.ranking import render_terminal
+
+                render_terminal(result, stdout_console(highlight=False), lang, overall=False)
     if fail_under is not None and not result.overall.score >= fail_under:
         sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
         raise typer.Exit(1)

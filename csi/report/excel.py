@@ -37,6 +37,7 @@ from csi.report.labels import (
     top_groups,
     word,
 )
+from csi.report.ranking import add_sheets
 from csi.report.svg import nice_ticks
 from csi.report.tables import _depths, escape_cell, lang_of, quadrant_text, reason_text
 
@@ -260,6 +261,7 @@ def to_xlsx(result: Result, lang: str | None = None) -> bytes:
         from csi.report.excel_structural import structural_sheets
 
         structural_sheets(result.structural, lang, lambda title: _Sheet(wb.create_sheet(title)))
+    add_sheets(wb, result, lang)  # (csi score --rank: the league tables and funnels)
     name = str((result.manifest.get("model") or {}).get("name") or word("report", lang))
     wb.properties.title = f"{name} — {word('report', lang)}"
     wb.properties.creator = str(result.manifest.get("tool") or "csi")

@@ -29,7 +29,8 @@ __all__ = ["Format", "FORMATS", "SUFFIXES", "format_for", "render", "stdout_form
 class Format:
     """One report format: its name, its file suffixes and its renderer per kind of document.
 
-    ``renderers`` maps a kind (``"result"``, ``"comparison"``, ``"weights"``) to
+    ``renderers`` maps a kind (``"result"``, ``"comparison"``, ``"weights"``, ``"ranking"``: a
+    result shown by its league tables) to
     ``"module:function"``; the function takes the document and, when ``takes_lang``, the
     report language, and returns ``str`` (text, written as UTF-8) or ``bytes``.
     """
@@ -51,15 +52,17 @@ class Format:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("json", (".json",), {"result": "csi.report.tables:to_json", "comparison": "csi.report.compare_report:to_json",
-                                "weights": "csi.report.tables:weights_json"}, takes_lang=False, exact_text=True),
-    Format("csv", (".csv",), {"result": "csi.report.tables:to_csv", "comparison": "csi.report.compare_report:to_csv"},
-           takes_lang=False, bom=True),
-    Format("md", (".md", ".markdown"), {"result": "csi.report.tables:to_markdown",
-                                        "comparison": "csi.report.compare_report:to_markdown"}),
-    Format("xlsx", (".xlsx",), {"result": "csi.report.excel:to_xlsx", "comparison": "csi.report.excel:comparison_to_xlsx"},
-           stdout=False),
-    Format("html", (".html", ".htm"), {"result": "csi.report.html:to_html", "comparison": "csi.report.html:comparison_to_html"},
-           stdout=False),
+                                "weights": "csi.report.tables:weights_json", "ranking": "csi.report.tables:to_json"},
+           takes_lang=False, exact_text=True),
+    Format("csv", (".csv",), {"result": "csi.report.tables:to_csv", "comparison": "csi.report.compare_report:to_csv",
+                              "ranking": "csi.report.ranking:to_csv"}, takes_lang=False, bom=True),
+    Format("md", (".md", ".markdown"), {"result": "csi.report.ranking:result_markdown",
+                                        "comparison": "csi.report.compare_report:to_markdown",
+                                        "ranking": "csi.report.ranking:to_markdown"}),
+    Format("xlsx", (".xlsx",), {"result": "csi.report.excel:to_xlsx", "comparison": "csi.report.excel:comparison_to_xlsx",
+                                "ranking": "csi.report.league:to_xlsx"}, stdout=False),
+    Format("html", (".html", ".htm"), {"result": "csi.report.html:to_html", "comparison": "csi.report.html:comparison_to_html",
+                                       "ranking": "csi.report.league:to_html"}, stdout=False),
 )}
 
 #: Output formats by file suffix.

@@ -35,6 +35,7 @@ from csi.report.labels import (
     top_groups,
     word,
 )
+from csi.report.ranking import ranking_html
 from csi.report.svg import esc, ipa_svg, trend_svg
 from csi.report.tables import _depths, fmt, fmt_p, lang_of, quadrant_text, quality_lines
 from csi.result import Estimate, Result
@@ -282,8 +283,8 @@ def to_html(result: Result, lang: str | None = None) -> str:
     model_name = str((m.get("model") or {}).get("name") or word("report", lang))
     body = [_masthead(result, lang, model_name), _kpis(result, lang), _findings(result_findings(result), lang), _dimensions(result, lang), _ipa(result, lang),
             _weak_points(result, lang), _structural(result, lang), _all_nodes(result, lang),
-            grades_report.html_section(result.grades, lang), _segments(result, lang), _quality(result, lang),
-            _footer_result(result, lang)]
+            grades_report.html_section(result.grades, lang), _segments(result, lang), ranking_html(result, lang),
+            _quality(result, lang), _footer_result(result, lang)]
     return _page(f"{model_name} — {word('report', lang)}", lang, body)
 
 
