@@ -32,7 +32,7 @@ def shown(value: object) -> set[str]:
     if isinstance(value, int):
         return {str(abs(value))}
     if isinstance(value, float):
-        return {fmt(abs(value), d) for d in (0, 1, 2)} | {fmt(abs(100 * value), 0), fmt_p(value).lstrip("<")}
+        return {fmt(abs(value), d) for d in (0, 1, 2)} | {fmt(abs(100 * value), 0), fmt(abs(100 * value), 1), fmt_p(value).lstrip("<")}
     if isinstance(value, str):
         return set(numbers(value))
     if isinstance(value, dict):
@@ -218,3 +218,27 @@ def test_the_workbook_summary_holds_the_findings():
     assert "Key findings" in cells and "Recommendations" in cells
     texts = [f.text("en") for f in result_findings(r)]
     assert [c.split(". ", 1)[1] for c in cells if re.match(r"\d+\. ", c)][: len(texts)] == texts
+
+
+def test_units_outside_the_funnel_are_findings_with_their_numbers():
+    from conftest import EXAMPLES
+
+    from csi.api import score_export
+    from csi.options import RankOptions, ScoreOptions
+
+    result = score_export(EXAMPLES / "accounting_2026Q3.xlsx", options=ScoreOptions(bootstrap=100, seed=1),
+                          rank=RankOptions("部门")).result
+    table = result.rankings[0]
+    clearly = {u.unit: u for u in table.ranked if u.flag in ("clearly_above", "clearly_below")}
+    assert clearly  # 记账二部 below and 记账一部 above the 99.8 % limits of the example
+    found = [f for f in result_findings(result) if f.kind == "funnel_outside"]
+    assert {f.fields["unit"] for f in found} == set(clearly)
+    for f in found:
+        u = clearly[f.fields["unit"]]
+        below = u.flag == "clearly_below"
+        assert f.fields["score"] == u.raw.score and f.fields["n"] == u.raw.n and f.fields["target"] == table.target
+        assert f.fields["limit"] == (u.limits[1][0] if below else u.limits[1][1])
+        assert (f.fields["score"] < f.fields["limit"]) is below and (f.fields["score"] > f.fields["limit"]) is not below
+        for lang in ("zh", "en"):
+            sentence_numbers_are_fields(f, lang)
+        assert ("clearly below" if below else "clearly above") in f.text("en")

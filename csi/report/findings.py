@@ -96,6 +96,25 @@ def _segment_below(f: dict[str, Any], lang: str) -> str:
             f"(Holm p {fmt_p(f['p_adj'])}, n = {f['n']}).")
 
 
+def _funnel_outside(f: dict[str, Any], lang: str) -> str:
+    digits = 1 if fmt(f["score"]) != fmt(f["limit"]) else 2  # (78.51 above 78.49, not "78.5 above 78.5")
+    f = {**f, "score": round(f["score"], digits), "limit": round(f["limit"], digits)}
+    if lang == "zh":
+        side = "低于" if f["direction"] == "below" else "高于"
+        limit = "下限" if f["direction"] == "below" else "上限"
+        return (f"{f['by']}「{f['unit']}」的「{f['node_name']}」得分 {fmt(f['score'], digits)}（样本 {f['n']}），{side} {fmt(100 * f['level'], 1)}% 漏斗{limit} "
+                f"{fmt(f['limit'], digits)}（整体 {fmt(f['target'])}）：明显{side}整体，不是样本少所致。")
+    side = "below" if f["direction"] == "below" else "above"
+    return (f"{f['by']} {f['unit']} scores {fmt(f['score'], digits)} on {f['node_name']} (n = {f['n']}), {side} the {fmt(100 * f['level'], 1)} % funnel "
+            f"limit of {fmt(f['limit'], digits)} around the overall {fmt(f['target'])}: clearly {side}, beyond what its size explains.")
+
+
+def _more_outside(f: dict[str, Any], lang: str) -> str:
+    level = fmt(100 * f["level"], 1)
+    return (f"另有 {f['more']} 个{f['by']}在 {level}% 漏斗界限之外，见排名表。" if lang == "zh" else
+            f"{f['more']} more {f['by']} value(s) lie outside the {level} % funnel limits; see the league table.")
+
+
 def _small_sample(f: dict[str, Any], lang: str) -> str:
     half = "" if f.get("half_width") is None else (f"，指数区间为 ±{fmt(f['half_width'])} 分" if lang == "zh" else
                                                    f": the index is known to ±{fmt(f['half_width'])} points")
@@ -193,7 +212,7 @@ def _action(f: dict[str, Any], lang: str) -> str:
 
 _SENTENCES: dict[str, Callable[[dict[str, Any], str], str]] = {
     "level": _level, "weak_point": _weak_point, "segment_below": _segment_below, "small_sample": _small_sample,
-    "low_alpha": _low_alpha, "excluded": _excluded, "regain": _regain, "start_with": _start_with,
+    "low_alpha": _low_alpha, "funnel_outside": _funnel_outside, "more_outside": _more_outside, "excluded": _excluded, "regain": _regain, "start_with": _start_with,
     "change": _change, "no_changes": _no_changes, "more_changes": _more_changes, "weak_entered": _weak_entered,
     "action": _action,
 }
@@ -320,9 +339,28 @@ def _recommendations(result: Result) -> list[Finding]:
     return out
 
 
+def _funnel_findings(result: Result) -> list[Finding]:
+    """Units of a league table (``--rank``) outside the 99.8 % funnel limits: clearly above or
+    below the whole sample, beyond what their number of respondents explains."""
+    out = []
+    for table in result.rankings:
+        outside = [u for u in table.ranked if u.flag in ("clearly_above", "clearly_below") and u.raw is not None and u.limits]
+        outside.sort(key=lambda u: (u.flag != "clearly_below", u.raw.score if u.flag == "clearly_below" else -u.raw.score))
+        for u in outside[:TOP]:
+            low, high = u.limits[1]
+            below = u.flag == "clearly_below"
+            out.append(Finding("funnel_outside", {"by": table.by, "node": table.node, "node_name": table.node_name,
+                                                  "unit": u.unit, "score": u.raw.score, "n": u.raw.n, "direction": "below" if below else "above",
+                                                  "limit": low if below else high, "level": 0.998, "target": table.target}))
+        if len(outside) > TOP:
+            out.append(Finding("more_outside", {"by": table.by, "more": len(outside) - TOP, "level": 0.998}))
+    return out
+
+
 def result_findings(result: Result) -> list[Finding]:
     """The key findings of one scoring, most important first, then the recommendations."""
-    return [_level_finding(result), *_weak_findings(result), *_segment_findings(result), *_caveats(result), *_recommendations(result)]
+    return [_level_finding(result), *_weak_findings(result), *_segment_findings(result), *_funnel_findings(result),
+            *_caveats(result), *_recommendations(result)]
 
 
 # --- csi compare -----------------------------------------------------------------------------
