@@ -65,6 +65,9 @@ class Responses:
     weighting: dict[str, object] = field(default_factory=dict)
     #: Open-text answers of the model's comment columns, "" where none (not yet masked).
     comments: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Per respondent, the cells of their row in the personal-data columns (n × p, objects),
+    #: so that a quoted comment has the respondent's own name masked; None without comments.
+    personal: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -75,4 +78,5 @@ class Responses:
         return Responses(self.values[mask], self.item_ids, self.columns, self.rows[mask], self.quality,
                          None if self.weights is None else self.weights[mask],
                          {k: v[mask] for k, v in self.segments.items()}, self.weighting,
-                         {k: v[mask] for k, v in self.comments.items()})
+                         {k: v[mask] for k, v in self.comments.items()},
+                         None if self.personal is None else self.personal[mask])

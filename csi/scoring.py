@@ -474,7 +474,7 @@ def _with_verbatims(weak: Sequence[WeakPoint], model: Model, responses: Response
     the bottom two boxes (rescaled ≤ 25), in the order of the export's rows."""
     import dataclasses
 
-    from csi.privacy import mask_text
+    from csi.privacy import mask_own, mask_text
 
     index = {item.id: j for j, item in enumerate(model.items)}
     texts = list(responses.comments.values())
@@ -484,8 +484,9 @@ def _with_verbatims(weak: Sequence[WeakPoint], model: Model, responses: Response
         quotes: list[str] = []
         for i in np.flatnonzero(low):
             said = " / ".join(str(t[i]) for t in texts if str(t[i]))
-            if said:
-                quotes.append(mask_text(said))
+            if said:  # the respondent's own name (their personal-data cells), then phones, e-mails, IDs
+                own = () if responses.personal is None else responses.personal[i]
+                quotes.append(mask_text(mask_own(said, own)))
             if len(quotes) >= k:
                 break
         out.append(dataclasses.replace(wp, verbatims=tuple(quotes)))

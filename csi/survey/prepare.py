@@ -16,7 +16,6 @@ import pandas as pd
 
 from csi.errors import DataError, Issue
 from csi.model import Item, Model
-from csi.privacy import mask_own
 from csi.responses import DataQuality, InvalidCells, Responses
 from csi.survey.answers import (
     DATE_TEXT,
@@ -97,10 +96,9 @@ def prepare(
     if model.margins:
         margin_columns = [str(r.column) for r in binding.role("population margin")]
         kept_weights, weighting = rake_kept(table, model, distinct, margin_columns, kept, kept_weights)
-    comments = {r.name: _own_names_masked(table, list(binding.pii), _comments(table, distinct, str(r.column), kept), kept)
-                for r in binding.role("comments")}
+    comments = {r.name: _comments(table, distinct, str(r.column), kept) for r in binding.role("comments")}
     return Responses(values, tuple(i.id for i in model.all_items), tuple(columns), _row_numbers(table, kept), quality,
-                     kept_weights, segments, weighting, comments)
+                     kept_weights, segments, weighting, comments, _personal(table, list(binding.pii), kept) if comments else None)
 
 
 def _convert_items(table: Table, items: Sequence[Item], columns: Sequence[str], distinct: DistinctCells,
@@ -224,19 +222,12 @@ def _no_usable_answers(table: Table, model: Model, quality: DataQuality) -> Issu
     return Issue("no-usable-answers", f"no usable answers: {why}", file=table.path, sheet=table.sheet)
 
 
-def _own_names_masked(table: Table, pii: Sequence[str], comments: np.ndarray, kept: np.ndarray) -> np.ndarray:
-    """``comments`` (one per kept respondent) with each respondent's own personal values — the
-    cells of their row in the personal-data columns ``pii``, their name — masked
-    (:func:`csi.privacy.mask_own`). Only rows with a comment are looked at."""
+def _personal(table: Table, pii: Sequence[str], kept: np.ndarray) -> np.ndarray | None:
+    """Each kept respondent's cells in the personal-data columns ``pii`` (n × p objects): the
+    values :func:`csi.privacy.mask_own` masks in the comments quoted from that respondent.
+    Masking happens when a comment is quoted (a few per weak point), not here for every row."""
     pii = [c for c in pii if c in table.frame.columns]
-    said = np.flatnonzero(comments != "")
-    if not pii or not said.size:
-        return comments
-    own = table.frame[pii].iloc[kept[said]].itertuples(index=False, name=None)
-    out = comments.copy()
-    for i, values in zip(said, own, strict=True):
-        out[i] = mask_own(str(comments[i]), values)
-    return out
+    return table.frame[pii].iloc[kept].to_numpy(dtype=object) if pii else None
 
 
 def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:
