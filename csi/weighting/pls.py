@@ -93,21 +93,11 @@ def _inner_matrix(paths: ArrayLike | Sequence[tuple[Any, Any]], names: Sequence[
 
 
 def _inner_weights(corr: np.ndarray, p: np.ndarray, scheme: str) -> np.ndarray:
-    """Inner weights E[source, target] of the centroid, factorial or path scheme."""
-    adjacent = p + p.T
-    if scheme == "centroid":
-        return np.sign(corr * adjacent)
-    if scheme == "factorial":
-        return corr * adjacent
-    e = np.zeros_like(corr)
-    for k in range(p.shape[0]):
-        pred = np.flatnonzero(p[k])
-        if pred.size:
-            e[pred, k] = np.linalg.solve(corr[np.ix_(pred, pred)], corr[pred, k])
-        follow = np.flatnonzero(p[:, k])
-        if follow.size:
-            e[follow, k] = corr[follow, k]
-    return e
+    """Inner weights E[source, target] of the centroid, factorial or path scheme: the batched
+    rule of :mod:`csi.weighting.pls_batch` on a stack of one."""
+    from csi.weighting.pls_batch import inner_weights_batch
+
+    return inner_weights_batch(corr[None], p, scheme)[0]
 
 
 def fit_moments(s: np.ndarray, sizes: Sequence[int], p: np.ndarray, scheme: str, tol: float, max_iter: int,

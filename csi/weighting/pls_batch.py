@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["fit_moments_batch"]
+__all__ = ["fit_moments_batch", "inner_weights_batch"]
 
 
-def _inner_weights_batch(corr: np.ndarray, p: np.ndarray, scheme: str) -> np.ndarray:
-    """``_inner_weights`` of :mod:`csi.weighting.pls` for a stack of LV correlation matrices."""
+def inner_weights_batch(corr: np.ndarray, p: np.ndarray, scheme: str) -> np.ndarray:
+    """Inner weights E[r, source, target] of the centroid, factorial or path scheme, for a
+    stack of LV correlation matrices (R × k × k); ``p`` is the inner model P[target, source]."""
     adjacent = p + p.T
     if scheme == "centroid":
         return np.sign(corr * adjacent)
@@ -65,7 +66,7 @@ def fit_moments_batch(s: np.ndarray, sizes: Sequence[int], p: np.ndarray, scheme
         cov = np.swapaxes(wa, 1, 2) @ sw
         sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
         corr = cov / (sd[:, :, None] * sd[:, None, :])
-        e = _inner_weights_batch(corr, p, scheme)
+        e = inner_weights_batch(corr, p, scheme)
         wn = mask[None] * (shrink[active, None, None] * (sw / sd[:, None, :]) @ e)
         w_new = wn.sum(axis=2)
         diff = np.sum((np.abs(w_old[active]) - np.abs(w_new)) ** 2, axis=1)
