@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, ParamSpec
 import typer
 
 from csi.report.formats import stdout_formats, suffix_list
+from csi.survey.files import SUPPORTED_SUFFIXES
 from csi.survey.presets import PRESETS
 from csi.weighting.registry import OPTIONS, or_joined
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
-    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy",
+    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "DataArg", "WeightColumnOpt", "SeedOpt", "PopulationOpt", "ConfidenceOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy",
     "sheet_arg", "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console", "finite",
 ]
 
@@ -55,6 +56,13 @@ AllowNegativeOpt = Annotated[bool, typer.Option("--allow-negative", help="Clip n
 SchemeOpt = Annotated[str | None, typer.Option("--scheme", help="Inner weighting scheme of a model with paths: path, centroid or factorial (default: the model's, else path).", show_default=False)]
 ScaledOpt = Annotated[bool | None, typer.Option("--scaled/--unscaled", help="Standardise the items of a model with paths: before PLS (--scaled, the default: SmartPLS, seminr, cSEM, R plspm scaled = TRUE) or only centre them (--unscaled: R plspm scaled = FALSE).", show_default=False)]
 PolicyOpt = Annotated[str | None, typer.Option("--policy", help=f"Missing answers for data-driven weights: {or_joined(OPTIONS['policy'].choices)} (default {OPTIONS['policy'].default}).", show_default=False)]
+
+
+#: The survey export of score and rank, and the options the two share.
+DataArg = Annotated[Path, typer.Argument(help=f"Survey export: {' '.join(SUPPORTED_SUFFIXES)}", show_default=False)]
+WeightColumnOpt = Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed; the same seed gives the same intervals.")]
+PopulationOpt = Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)]
 
 
 def _check_memory(value: str | None) -> str | None:
@@ -192,6 +200,9 @@ def finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise typer.BadParameter(f"expected a finite number, got {value}")
     return value
+
+
+ConfidenceOpt = Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, callback=finite, help="Confidence level of the intervals.")]
 
 
 def check_format(fmt: str, kind: str) -> None:

@@ -9,18 +9,25 @@ import typer
 
 from csi.cli.common import (
     AllowNegativeOpt,
+    ConfidenceOpt,
+    DataArg,
     DebugOpt,
     LangOpt,
+    MaxMemoryOpt,
     MethodOpt,
     MkdirOpt,
     ModelOpt,
     PolicyOpt,
+    PopulationOpt,
     PresetOpt,
     QuietOpt,
+    SeedOpt,
     SheetOpt,
+    WeightColumnOpt,
     check_format,
     check_policy,
     errors,
+    limits,
     output_help,
     plan,
     sheet_arg,
@@ -29,13 +36,12 @@ from csi.cli.common import (
 )
 from csi.report.formats import stdout_formats
 from csi.result import TAU2_METHODS
-from csi.survey.files import SUPPORTED_SUFFIXES
 
 __all__ = ["rank"]
 
 
 def rank(
-    data: Annotated[Path, typer.Argument(help=f"Survey export: {' '.join(SUPPORTED_SUFFIXES)}", show_default=False)],
+    data: DataArg,
     by: Annotated[str, typer.Option("--by", help="Column whose values are the units ranked (account manager, branch).", show_default=False)],
     node: Annotated[str | None, typer.Option("--node", help="Rank on this dimension or indicator (its id) instead of the overall index.", show_default=False)] = None,
     tau2: Annotated[str, typer.Option("--tau2", help=f"Estimator of the between-unit variance: {' or '.join(TAU2_METHODS)}.")] = "reml",
@@ -46,11 +52,11 @@ def rank(
     method: MethodOpt = None,
     allow_negative: AllowNegativeOpt = False,
     policy: PolicyOpt = None,
-    weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
+    weight_column: WeightColumnOpt = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=2, help="Bootstrap replicates for intervals and rank intervals.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same intervals.")] = 0,
-    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, help="Confidence level of the intervals.")] = 0.95,
-    population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
+    seed: SeedOpt = 0,
+    confidence: ConfidenceOpt = 0.95,
+    population: PopulationOpt = None,
     min_group: Annotated[int, typer.Option("--min-group", min=1, help="Units with fewer respondents are listed as too small, never ranked.")] = 5,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Format for stdout: table, {', '.join(stdout_formats('ranking'))}.")] = "table",
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help=output_help("ranking"), show_default=False)] = None,
@@ -59,6 +65,7 @@ def rank(
     lang: LangOpt = None,
     mkdir: MkdirOpt = False,
     debug: DebugOpt = False,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Rank units fairly: shrunken scores, rank intervals and a funnel plot.
 
@@ -74,7 +81,8 @@ def rank(
 
         planned = plan(output, [data, model], "ranking", mkdir=mkdir)
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, population=population, min_group=min_group)
-        read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, by=(), weight_column=weight_column)
+        read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, by=(), weight_column=weight_column,
+                           limits=limits(max_memory))
         with Progress() as bar:
             bar.stage(f"reading {data.name}")
             scored = rank_export(data, RankOptions(by, node, tau2, anonymise), model, options, read, method=method,

@@ -10,6 +10,8 @@ import typer
 
 from csi.cli.common import (
     AllowNegativeOpt,
+    ConfidenceOpt,
+    DataArg,
     DebugOpt,
     FormatOpt,
     LangOpt,
@@ -19,11 +21,14 @@ from csi.cli.common import (
     ModelOpt,
     OutputOpt,
     PolicyOpt,
+    PopulationOpt,
     PresetOpt,
     QuietOpt,
     ScaledOpt,
     SchemeOpt,
+    SeedOpt,
     SheetOpt,
+    WeightColumnOpt,
     check_format,
     check_policy,
     check_scheme,
@@ -35,13 +40,12 @@ from csi.cli.common import (
     stdout_console,
     write,
 )
-from csi.survey.files import SUPPORTED_SUFFIXES
 
 __all__ = ["score"]
 
 
 def score(
-    data: Annotated[Path, typer.Argument(help=f"Survey export: {' '.join(SUPPORTED_SUFFIXES)}", show_default=False)],
+    data: DataArg,
     model: ModelOpt = None,
     sheet: SheetOpt = None,
     preset: PresetOpt = None,
@@ -53,14 +57,14 @@ def score(
     bootstrap_weights: Annotated[bool, typer.Option("--bootstrap-weights", help="Re-estimate data-driven weights in every bootstrap replicate, so intervals include weight uncertainty.")] = False,
     by: Annotated[list[str] | None, typer.Option("--by", help="Break results down by this column (repeatable).", show_default=False)] = None,
     rank: Annotated[str | None, typer.Option("--rank", help="Also rank the units of this column on the overall index (as csi rank --by; options there).", show_default=False)] = None,
-    weight_column: Annotated[str | None, typer.Option("--weight-column", help="Column of respondent weights.", show_default=False)] = None,
+    weight_column: WeightColumnOpt = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
     verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails, IDs and the respondent's own name masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed; the same seed gives the same intervals.")] = 0,
-    confidence: Annotated[float, typer.Option("--confidence", min=0.5, max=0.999, callback=finite, help="Confidence level of the intervals.")] = 0.95,
-    population: Annotated[int | None, typer.Option("--population", min=1, help="Size of the client base, for the finite-population correction.", show_default=False)] = None,
+    seed: SeedOpt = 0,
+    confidence: ConfidenceOpt = 0.95,
+    population: PopulationOpt = None,
     min_group: Annotated[int, typer.Option("--min-group", min=1, help="Segments with fewer respondents are suppressed.")] = 5,
     grades: Annotated[bool, typer.Option("--grades", help="Add the grade view (模糊综合评价): each node's membership over the grades (scale points, or the model's grades: bands), its grade and B·V.")] = False,
     period_date: Annotated[str | None, typer.Option("--period-date", metavar="YYYY-MM-DD", help="Date of the survey, recorded in the result for csi compare --actions.", show_default=False)] = None,
