@@ -16,6 +16,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from csi.report.numbers import fmt
+
 __all__ = ["title", "header", "rows", "segment_tables", "markdown_lines", "render_grades", "html_section", "sheet_rows"]
 
 _TEXT = {
@@ -35,11 +37,6 @@ _TEXT = {
 def _t(key: str, lang: str) -> str:
     zh, en = _TEXT[key]
     return zh if lang == "zh" else en
-
-
-def fmt(x: float | None, digits: int = 1) -> str:
-    """One number as the reports show it (this module is imported by :mod:`csi.report.tables`)."""
-    return "–" if x is None or x != x else f"{x:.{digits}f}"
 
 
 def title(lang: str) -> str:
