@@ -32,6 +32,7 @@ from typing import Any
 from csi.actions import Action, parse_date
 from csi.errors import DataError, InputError, Issue
 from csi.model import _number
+from csi.survey.files import read_side_file
 
 __all__ = ["read_actions", "parse_actions", "ACTION_KEYS", "MAX_ACTIONS_BYTES"]
 
@@ -57,18 +58,7 @@ def read_actions(path: str | os.PathLike[str]) -> tuple[Action, ...]:
     shown = os.fspath(path)
     if p.suffix.lower() not in (".yaml", ".yml"):
         raise InputError(Issue("actions-format", f"expected a .yaml or .yml file, got {p.suffix or 'no suffix'!r}", file=shown))
-    try:
-        if p.is_dir():
-            raise InputError(Issue("actions-not-file", "is a directory; give the path of an actions.yaml file", file=shown))
-        size = p.stat().st_size
-        if size > MAX_ACTIONS_BYTES:
-            raise InputError(Issue("actions-too-large", f"{size} bytes; an actions file may have at most {MAX_ACTIONS_BYTES}",
-                                   file=shown))
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Issue("actions-not-found", "no such file", file=shown)) from None
-    except PermissionError:
-        raise InputError(Issue("actions-unreadable", "permission denied", file=shown)) from None
+    data = read_side_file(p, shown, "actions", MAX_ACTIONS_BYTES, "an actions.yaml file")
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:

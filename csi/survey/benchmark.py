@@ -42,6 +42,7 @@ from typing import Any
 from csi.compare import Benchmark, BenchmarkScore
 from csi.errors import DataError, InputError, Issue
 from csi.model import _number
+from csi.survey.files import read_side_file
 
 __all__ = ["Benchmark", "BenchmarkScore", "read_benchmark", "parse_benchmark_yaml", "parse_benchmark_csv", "MAX_BENCHMARK_BYTES"]
 
@@ -70,18 +71,7 @@ def read_benchmark(path: str | os.PathLike[str]) -> Benchmark:
     if suffix not in (".yaml", ".yml", ".csv"):
         raise InputError(Issue("benchmark-format", f"cannot tell the format from the suffix {suffix or '(none)'!r}; "
                                "a benchmark is a .yaml, .yml or .csv file", file=shown))
-    try:
-        if p.is_dir():
-            raise InputError(Issue("benchmark-not-file", "is a directory; give the path of a .yaml or .csv file", file=shown))
-        size = p.stat().st_size
-        if size > MAX_BENCHMARK_BYTES:
-            raise InputError(Issue("benchmark-too-large", f"{size} bytes; a benchmark file may have at most {MAX_BENCHMARK_BYTES}",
-                                   file=shown))
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Issue("benchmark-not-found", "no such file", file=shown)) from None
-    except PermissionError:
-        raise InputError(Issue("benchmark-unreadable", "permission denied", file=shown)) from None
+    data = read_side_file(p, shown, "benchmark", MAX_BENCHMARK_BYTES, "a .yaml or .csv file")
     text = _decode(data, shown)
     if suffix == ".csv":
         return parse_benchmark_csv(text, shown, default_label=p.stem)

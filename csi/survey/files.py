@@ -17,6 +17,7 @@ from typing import Any
 from csi.errors import InputError, Issue
 
 __all__ = [
+    "read_side_file",
     "WORKBOOK_SUFFIXES", "TEXT_SUFFIXES", "TYPED_SUFFIXES", "SUPPORTED_SUFFIXES", "ZIP", "OLE2", "PARQUET", "SAV",
     "EMPTY", "fail", "checked_suffix", "read_bytes", "unreadable", "named_workbook", "sniff_not_workbook",
     "not_typed", "other_sheets",
@@ -76,6 +77,24 @@ def read_bytes(path: Path, shown: str) -> bytes:
     if EMPTY.match(data):  # scans only up to the first real byte
         raise fail("empty-file", "the file is empty", shown)
     return data
+
+
+def read_side_file(path: Path, shown: str, kind: str, max_bytes: int, expected: str) -> bytes:
+    """The bytes of a small file beside the export (a benchmark, an actions file), or an
+    InputError ``<kind>-not-file`` / ``-too-large`` / ``-not-found`` / ``-unreadable``;
+    ``expected`` says what to give instead of a directory ("an actions.yaml file")."""
+    try:
+        if path.is_dir():
+            raise InputError(Issue(f"{kind}-not-file", f"is a directory; give the path of {expected}", file=shown))
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(Issue(f"{kind}-too-large", f"{size} bytes; {'an' if kind[0] in 'aeiou' else 'a'} {kind} file "
+                                   f"may have at most {max_bytes}", file=shown))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Issue(f"{kind}-not-found", "no such file", file=shown)) from None
+    except PermissionError:
+        raise InputError(Issue(f"{kind}-unreadable", "permission denied", file=shown)) from None
 
 
 def unreadable(e: OSError, shown: str) -> InputError:
