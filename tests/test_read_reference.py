@@ -392,3 +392,45 @@ def test_streamed_file_with_ragged_rows_and_a_stray_quote(tmp_path):
     with pytest.raises(InputError) as e:
         read_survey(path)
     assert e.value.codes == ["extra-cells"] and e.value.issues[0].row == 5003
+
+
+def test_quoted_line_breaks_across_parse_blocks(tmp_path, monkeypatch):
+    """Comments with line breaks in a file of many parse blocks (64 KB here, 4 MB in use): the
+    first, parallel parse stops where a block would cut a quoted cell, and the second one reads
+    every cell as pandas does."""
+    from csi.survey import text
+
+    monkeypatch.setattr(text, "_CSV_BLOCK", 1 << 16)
+    attempts = []
+    table_of = text._arrow_table
+
+    def counted(source, dialect, newlines_in_values):
+        attempts.append(newlines_in_values)
+        return table_of(source, dialect, newlines_in_values)
+
+    monkeypatch.setattr(text, "_arrow_table", counted)
+    rows = [["id", "部门", "q1", "意见"]]
+    for i in range(1, 30_001):
+        comment = f"第{i}条意见\n希望改进，\r\n谢谢" if i % 7 == 0 else ("" if i % 5 else "很好")
+        rows.append([str(i), "财务部" if i % 3 else "审计部", str(i % 5 + 1), comment])
+    path = write_text(tmp_path / "comments.csv", rows[0], rows[1:], "utf-8")
+    table = read_survey(path)
+    assert attempts == [False, True]
+    assert_same_cells(table, reference_text(path, "utf-8"))
+    assert table.frame["意见"].iloc[6] == "第7条意见\n希望改进，\r\n谢谢"
+
+
+def test_a_file_rewritten_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    from csi.survey import text
+
+    path = long_csv(tmp_path, b"")
+    parse = text._arrow_csv
+
+    def rewrite_then_parse(open_source, dialect):
+        path.write_bytes(path.read_bytes() + "5001,一部,3,ok\n".encode())
+        return parse(open_source, dialect)
+
+    monkeypatch.setattr(text, "_arrow_csv", rewrite_then_parse)
+    with pytest.raises(InputError) as e:
+        read_survey(path)
+    assert e.value.codes == ["file-changed"] and "long.csv" in str(e.value)

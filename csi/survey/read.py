@@ -120,7 +120,7 @@ def read_survey(path: str | os.PathLike[str], sheet: str | int | None = None,
         ``corrupt-file``, ``encrypted-file``, ``bad-encoding``, ``mixed-encoding``,
         ``nul-bytes``, ``unclosed-quote``, ``empty-file``, ``sheet-not-found``,
         ``sheet-too-large``, ``file-too-large``, ``line-too-long``, ``too-many-columns``,
-        ``extra-cells``, ``no-sheets``, ``unknown-preset``.
+        ``extra-cells``, ``no-sheets``, ``unknown-preset``, ``file-changed``.
     DataError
         It was read but cannot be used: ``no-data-rows``, ``duplicate-header``,
         ``header-not-first-row``, ``merged-header``, ``preset-mismatch``.

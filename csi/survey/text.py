@@ -1,8 +1,9 @@
 """CSV and TSV files: every cell as text, one Arrow array per column.
 
-Speed and memory (docs/architecture.md, "Speed"): a UTF-8 CSV streams once through pyarrow's reader, which
-validates the UTF-8; the SHA-256, the NUL and quote checks are taken from the same read,
-and the columns of repeating answers are dictionary-encoded as they are parsed. Any other
+Speed and memory (docs/architecture.md, "Speed"): pyarrow reads and parses a UTF-8 CSV from disk in
+parallel blocks and validates the UTF-8, while a second thread takes the SHA-256 and the NUL
+and quote checks from a read of its own; the columns of repeating answers are
+dictionary-encoded as they are parsed. Any other
 text file (GB18030, UTF-16, odd quotes, ragged rows) is read whole and checked step by
 step (:mod:`csi.survey.encodings`), with the same results. A CSV that mixes encodings,
 holds NUL bytes or leaves a quote open is refused with the line.
@@ -12,14 +13,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import itertools
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from csi.background import Background
 from csi.limits import DEFAULT_LIMITS, Limits
 from csi.survey.bounds import check_first_line, check_lines, check_width
 from csi.survey.encodings import decode, nul_error, utf16_without_bom
@@ -57,34 +62,27 @@ def text_loader(path: Path, suffix: str, shown: str, limits: Limits = DEFAULT_LI
     return load, digest
 
 
-class _Tap:
-    """A binary file read once, front to back: its SHA-256, and whether it holds NUL bytes
-    and how many quote characters, taken on the way (pyarrow calls :meth:`read`)."""
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What the careful path would look at first, taken in one pass over the bytes."""
 
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-        self.sha256 = hashlib.sha256()
-        self.quotes = 0
-        self.nul = False
-        self.closed = False
+    sha256: str
+    quotes: int  # quote characters
+    nul: bool  # any NUL byte
 
-    def read(self, size: int = -1) -> bytes:
-        import numpy as np
 
-        chunk = self._stream.read(size)
-        self.sha256.update(chunk)
-        self.quotes += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == ord('"')))  # 8× bytes.count
-        self.nul = self.nul or b"\x00" in chunk
-        return chunk
+def _scan(path: Path, stop: threading.Event) -> _Scan:
+    """SHA-256, quote count and NUL bytes of a file, read in chunks (hashlib and numpy
+    release the GIL on large buffers, so this runs beside pyarrow's parse)."""
+    import numpy as np
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        self.closed = True
+    sha, quotes, nul = hashlib.sha256(), 0, False
+    with path.open("rb") as stream:
+        while not stop.is_set() and (chunk := stream.read(_READ_CHUNK)):
+            sha.update(chunk)
+            quotes += int(np.count_nonzero(np.frombuffer(chunk, dtype=np.uint8) == ord('"')))  # 8× bytes.count
+            nul = nul or b"\x00" in chunk
+    return _Scan(sha.hexdigest(), quotes, nul)
 
 
 def _text_streamed(path: Path, suffix: str, shown: str, limits: Limits) -> tuple[list[Any], str] | None:
@@ -94,6 +92,8 @@ def _text_streamed(path: Path, suffix: str, shown: str, limits: Limits) -> tuple
     What :func:`_text_checked` would find first is looked for in the first 64 KB, the rest
     during the read: the file is UTF-8 (pyarrow validates every cell), has no NUL byte and an
     even number of quote characters. A file that passes would pass there too, and read the same.
+    pyarrow parses the file from disk while a second thread hashes it and counts its quotes and
+    NUL bytes (:func:`_scan`); a file that changes in between is refused.
     """
     try:
         with path.open("rb") as stream:
@@ -116,16 +116,33 @@ def _text_streamed(path: Path, suffix: str, shown: str, limits: Limits) -> tuple
                 dialect = _dialect(body_head, suffix)
             except csv.Error:
                 return None
-            stream.seek(0)
-            tap = _Tap(stream)
-            columns = _arrow_csv(tap, dialect)
-            while tap.read(_READ_CHUNK):  # (pyarrow reads to the end; the hash must cover it all)
-                pass
+        before = path.stat()
+        scan = Background(functools.partial(_scan, path), name="csi-scan")
+        try:
+            columns = _arrow_csv(lambda: _native_file(path), dialect)
+        finally:
+            found = scan.result()
+        if _changed(before, path.stat()):
+            raise fail("file-changed", "the file changed while it was being read; read it again once it is "
+                       "written in full", shown)
     except OSError as e:
         raise unreadable(e, shown) from e
-    if columns is None or tap.nul or tap.quotes % 2:
+    if columns is None or found.nul or found.quotes % 2:
         return None
-    return columns, tap.sha256.hexdigest()
+    return columns, found.sha256
+
+
+def _native_file(path: Path) -> Any:
+    """The file opened by Arrow itself: pyarrow reads and parses it without the GIL (a path
+    string would also be decompressed by its extension, which a .csv never wants)."""
+    import pyarrow as pa
+
+    return pa.OSFile(str(path), "r")
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    """Whether a file was rewritten between two looks at it (the parse and the hash read it apart)."""
+    return (before.st_size, before.st_mtime_ns, before.st_ino) != (after.st_size, after.st_mtime_ns, after.st_ino)
 
 
 _HEAD = 65536
@@ -191,7 +208,7 @@ def _text_checked(path: Path, suffix: str, shown: str, limits: Limits) -> tuple[
             raise fail("unclosed-quote", f'a quoted cell opens on line {line} and is never closed, so every row after '
                         'it would read as one cell; close the quote (a " inside a cell is written "") or export the '
                         "file again", shown, line=line)
-    columns = _arrow_csv(pa.BufferReader(pa.py_buffer(body)), dialect)
+    columns = _arrow_csv(lambda: pa.BufferReader(pa.py_buffer(body)), dialect)
     if columns is None:  # ragged rows: read as Excel shows them, padded with blanks
         try:
             columns = _python_csv(body, delimiter, shown, limits)
@@ -221,9 +238,29 @@ def _unclosed_quote(body: bytes, delimiter: str) -> int | None:
     return None
 
 
-def _arrow_csv(source: Any, dialect: _Dialect) -> list[Any] | None:
+def _arrow_csv(open_source: Callable[[], Any], dialect: _Dialect) -> list[Any] | None:
     """Every cell of a UTF-8 CSV as text, one column per header cell; None when pyarrow
-    refuses the file (rows of another width, text that is not UTF-8)."""
+    refuses the file (rows of another width, text that is not UTF-8).
+
+    The file is first parsed on the assumption that no quoted cell holds a line break, which
+    lets pyarrow cut it into blocks at any line end and parse them in parallel; where a
+    quoted cell does hold one, pyarrow stops ("parser got out of sync with chunker",
+    naming the option) and the file is parsed again with quote-aware block cutting.
+    """
+    import pyarrow as pa
+
+    try:
+        return _arrow_table(open_source(), dialect, newlines_in_values=False)
+    except pa.ArrowInvalid as e:
+        if "newlines_in_values" not in str(e):
+            return None
+    try:
+        return _arrow_table(open_source(), dialect, newlines_in_values=True)
+    except pa.ArrowInvalid:
+        return None
+
+
+def _arrow_table(source: Any, dialect: _Dialect, newlines_in_values: bool) -> list[Any]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -233,19 +270,17 @@ def _arrow_csv(source: Any, dialect: _Dialect) -> list[Any] | None:
     # Columns of ids, phone numbers and times are read as plain text.
     labels = pa.dictionary(pa.int32(), pa.string())
     types = {n: labels if repeats else pa.string() for n, repeats in zip(names, dialect.repeats, strict=True)}
-    try:
+    with source:
         table = pacsv.read_csv(
             source,
             read_options=pacsv.ReadOptions(column_names=names, block_size=_CSV_BLOCK),
             # (a row of another width is an error, pyarrow's default: no Python handler, which
             # would cost a tenth of the parse)
-            parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=True,
+            parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter, newlines_in_values=newlines_in_values,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                                  quoted_strings_can_be_null=False),
         )
-    except pa.ArrowInvalid:
-        return None
     return table.columns
 
 
