@@ -61,7 +61,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -382,6 +382,72 @@ class _Pass:
                 mine_cov[c] += value
 
 
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """The order of the Gaussian pass over the rows (see :func:`_gaussian_sums`): the leading
+    breakdowns crossed (``joined`` of them, ``joint_cells`` the cell of each joint cell per
+    breakdown), the rows sorted by joint cell (None: as they are), where each joint cell's run
+    starts (``bounds``) and which runs some breakdown wants."""
+
+    joined: int
+    joint_cells: list[np.ndarray]
+    rows: np.ndarray | None
+    bounds: np.ndarray
+    wanted: np.ndarray
+
+
+def _visiting_order(partitions: Sequence[Partition], n: int) -> _Order:
+    joined, joint_codes, joint_cells = _joint_cells(partitions)
+    if not joined:
+        return _Order(0, [], None, np.array([0, n]), np.zeros(1, dtype=bool))
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(joint_codes, minlength=joint_cells[0].size))))
+    wanted = np.zeros(joint_cells[0].size, dtype=bool)
+    for p in range(joined):
+        wanted |= partitions[p].wanted[joint_cells[p]]
+    return _Order(joined, joint_cells, np.argsort(joint_codes, kind="stable"), bounds, wanted)
+
+
+def _visit(columns: Columns, w: np.ndarray | None, partitions: Sequence[Partition], need_cov: Sequence[np.ndarray],
+           qc: int, mc: int, order: _Order, first: int, last: int) -> _Pass:
+    """The sums of the chunks of rows ``first:last`` (in visiting order)."""
+    out = _Pass(partitions, need_cov, qc, mc)
+    joined = order.joined
+    for start in range(first, last, _CHUNK_ROWS):
+        stop = min(last, start + _CHUNK_ROWS)
+        rows = slice(start, stop) if order.rows is None else order.rows[start:stop]
+        wz, cnt = columns(rows)
+        if w is not None:
+            wz *= w[rows, None]
+        out.begin(wz.shape[1], cnt.shape[1])
+        local = np.clip(order.bounds - start, 0, stop - start)
+        for lo, hi, j in _blocks(local, order.wanted):
+            block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
+            block_sums = block.sum(axis=0)
+            cross = block.T @ block
+            out.full += block_sums
+            out.counts += block_counts
+            out.cov += cross
+            for p in range(joined if j >= 0 else 0):
+                c = int(order.joint_cells[p][j])
+                if partitions[p].wanted[c]:
+                    out.cell_full[p][c] += block_sums[:qc]
+                    out.cell_counts[p][c] += block_counts[:mc]
+                    if need_cov[p][c]:
+                        out.cell_cov[p][c] += cross[:qc, :qc]
+        for p in range(joined, len(partitions)):
+            part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
+            wz_s = wz[part_order, :qc]
+            cnt_s = cnt[part_order, :mc]
+            for c in np.flatnonzero(partitions[p].wanted & (np.diff(bounds) > 0)):
+                lo, hi = bounds[c], bounds[c + 1]
+                block = wz_s[lo:hi]
+                out.cell_full[p][c] += block.sum(axis=0)
+                out.cell_counts[p][c] += cnt_s[lo:hi].sum(axis=0)
+                if need_cov[p][c]:
+                    out.cell_cov[p][int(c)] += block.T @ block
+    return out
+
+
 def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: int, rng: np.random.Generator,
                    ss: np.random.SeedSequence, partitions: Sequence[Partition], qc: int, mc: int,
                    progress: Progress | None) -> Sums:
@@ -393,53 +459,7 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
     # them: a run's sums and cross-products are one row block of the chunk, with no gather,
     # and they add up to those of each of its breakdowns' cells and of the whole sample (a run
     # of cells no breakdown wants is one block). A breakdown beyond them is sorted chunk by chunk.
-    joined, joint_codes, joint_cells = _joint_cells(partitions)
-    if joined:
-        order: np.ndarray | None = np.argsort(joint_codes, kind="stable")
-        lead_bounds = np.concatenate(([0], np.cumsum(np.bincount(joint_codes, minlength=joint_cells[0].size))))
-        lead_wanted = np.zeros(joint_cells[0].size, dtype=bool)
-        for p in range(joined):
-            lead_wanted |= partitions[p].wanted[joint_cells[p]]
-    else:
-        order, lead_bounds, lead_wanted = None, np.array([0, n]), np.zeros(1, dtype=bool)
-
-    def visit(first: int, last: int) -> _Pass:
-        """The sums of the chunks of rows ``first:last`` (in visiting order)."""
-        out = _Pass(partitions, need_cov, qc, mc)
-        for start in range(first, last, _CHUNK_ROWS):
-            stop = min(last, start + _CHUNK_ROWS)
-            rows = slice(start, stop) if order is None else order[start:stop]
-            wz, cnt = columns(rows)
-            if w is not None:
-                wz *= w[rows, None]
-            out.begin(wz.shape[1], cnt.shape[1])
-            local = np.clip(lead_bounds - start, 0, stop - start)
-            for lo, hi, j in _blocks(local, lead_wanted):
-                block, block_counts = wz[lo:hi], cnt[lo:hi].sum(axis=0)
-                block_sums = block.sum(axis=0)
-                cross = block.T @ block
-                out.full += block_sums
-                out.counts += block_counts
-                out.cov += cross
-                for p in range(joined if j >= 0 else 0):
-                    c = int(joint_cells[p][j])
-                    if partitions[p].wanted[c]:
-                        out.cell_full[p][c] += block_sums[:qc]
-                        out.cell_counts[p][c] += block_counts[:mc]
-                        if need_cov[p][c]:
-                            out.cell_cov[p][c] += cross[:qc, :qc]
-            for p in range(joined, len(partitions)):
-                part_order, bounds = _sort_by_cell(partitions[p].codes[rows], partitions[p].cells)
-                wz_s = wz[part_order, :qc]
-                cnt_s = cnt[part_order, :mc]
-                for c in np.flatnonzero(partitions[p].wanted & (np.diff(bounds) > 0)):
-                    lo, hi = bounds[c], bounds[c + 1]
-                    block = wz_s[lo:hi]
-                    out.cell_full[p][c] += block.sum(axis=0)
-                    out.cell_counts[p][c] += cnt_s[lo:hi].sum(axis=0)
-                    if need_cov[p][c]:
-                        out.cell_cov[p][int(c)] += block.T @ block
-        return out
+    visit = functools.partial(_visit, columns, w, partitions, need_cov, qc, mc, _visiting_order(partitions, n))
 
     # Two halves of the rows on two threads (numpy and BLAS let go of the GIL), added in a
     # fixed order: the same numbers whichever half ends first.
@@ -454,46 +474,59 @@ def _gaussian_sums(columns: Columns, n: int, w: np.ndarray | None, replicates: i
     finally:
         other = second.result()
     sums.add(other)
-    full, cov, counts = sums.full, sums.cov, sums.counts
-    cell_full, cell_counts, cell_cov = sums.cell_full, sums.cell_counts, sums.cell_cov
-    assert full is not None and cov is not None and counts is not None
-    reps = _normal_draws(full, cov, replicates, rng)
+    assert sums.full.size and sums.cov.size and sums.counts.size
+    reps = _normal_draws(sums.full, sums.cov, replicates, rng)
     if progress is not None:
         progress(replicates, replicates)
+    cells = _CellDraws(columns, n, w, replicates, ss, partitions, sizes, qc, sums)
+    return Sums("gaussian", sums.full, sums.counts, reps,
+                tuple(CellSums(f, c, s, None, None, functools.partial(cells.draw, p))
+                      for p, (f, c, s) in enumerate(zip(sums.cell_full, sums.cell_counts, sizes, strict=True))))
 
-    def drawer(p: int) -> Callable[[int, bool], np.ndarray]:
-        part = partitions[p]
-        small: tuple[np.ndarray, np.ndarray] | None = None
 
-        def rows_of(cell: int, rest: bool) -> np.ndarray:
-            nonlocal small
-            if rest:  # a small rest: at most one cell per breakdown holds all but a few rows
-                return np.flatnonzero(part.codes != cell)
-            if small is None:  # the rows of all small cells, grouped by cell, found once
-                rows = np.flatnonzero((sizes[p] <= CELL_RESAMPLE_MAX_N)[part.codes])
-                order, bounds = _sort_by_cell(part.codes[rows], part.cells)
-                small = (rows[order], bounds)
-            return small[0][small[1][cell]:small[1][cell + 1]]
+@dataclass
+class _CellDraws:
+    """The replicate sums of a segment cell, or of its rest, drawn when a breakdown asks:
+    resampled from its rows when it has at most ``CELL_RESAMPLE_MAX_N``, else from the normal
+    approximation of its sums (the pass's cell sums, or the whole sample's minus them)."""
 
-        def draw(cell: int, rest: bool) -> np.ndarray:
-            # one stream per (breakdown, cell, rest): the same seed gives the same replicates
-            # whatever order the cells are asked for in
-            cell_rng = np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, p, cell, int(rest))))
-            size = n - sizes[p][cell] if rest else sizes[p][cell]
-            if size <= CELL_RESAMPLE_MAX_N:
-                rows = rows_of(cell, rest)
-                z, _ = columns(rows)
-                return _resample(z[:, :qc] if w is None else z[:, :qc] * w[rows, None], replicates, cell_rng)
-            mean, c_cov = cell_full[p][cell], cell_cov[p][cell]
-            if rest:
-                mean, c_cov = full[:qc] - mean, cov[:qc, :qc] - c_cov
-            return _normal_draws(mean, c_cov, replicates, cell_rng)
+    columns: Columns
+    n: int
+    w: np.ndarray | None
+    replicates: int
+    ss: np.random.SeedSequence
+    partitions: Sequence[Partition]
+    sizes: list[np.ndarray]
+    qc: int
+    sums: _Pass
+    _small: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
 
-        return draw
+    def rows_of(self, p: int, cell: int, rest: bool) -> np.ndarray:
+        codes = self.partitions[p].codes
+        if rest:  # a small rest: at most one cell per breakdown holds all but a few rows
+            return np.flatnonzero(codes != cell)
+        if p not in self._small:  # the rows of all small cells, grouped by cell, found once
+            rows = np.flatnonzero((self.sizes[p] <= CELL_RESAMPLE_MAX_N)[codes])
+            order, bounds = _sort_by_cell(codes[rows], self.partitions[p].cells)
+            self._small[p] = (rows[order], bounds)
+        rows, bounds = self._small[p]
+        return rows[bounds[cell]:bounds[cell + 1]]
 
-    return Sums("gaussian", full, counts, reps,
-                tuple(CellSums(f, c, s, None, None, drawer(p))
-                      for p, (f, c, s) in enumerate(zip(cell_full, cell_counts, sizes, strict=True))))
+    def draw(self, p: int, cell: int, rest: bool) -> np.ndarray:
+        # one stream per (breakdown, cell, rest): the same seed gives the same replicates
+        # whatever order the cells are asked for in
+        ss = self.ss
+        cell_rng = np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, p, cell, int(rest))))
+        size = self.n - self.sizes[p][cell] if rest else self.sizes[p][cell]
+        qc = self.qc
+        if size <= CELL_RESAMPLE_MAX_N:
+            rows = self.rows_of(p, cell, rest)
+            z, _ = self.columns(rows)
+            return _resample(z[:, :qc] if self.w is None else z[:, :qc] * self.w[rows, None], self.replicates, cell_rng)
+        mean, c_cov = self.sums.cell_full[p][cell], self.sums.cell_cov[p][cell]
+        if rest:
+            mean, c_cov = self.sums.full[:qc] - mean, self.sums.cov[:qc, :qc] - c_cov
+        return _normal_draws(mean, c_cov, self.replicates, cell_rng)
 
 
 def percentile_ci(replicates: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
