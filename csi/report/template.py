@@ -678,95 +678,123 @@ def _instructions_sheet(wb, model: Model, columns: Sequence[TemplateColumn], lan
             cell.font = Font(name="Consolas")
 
 
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """What the Instructions sheet needs to know of the Answers sheet's columns."""
+
+    id_header: str
+    segments: list[str]
+    keys: list[str]
+    margins: list[str]
+    notes: list[str]
+    has_list: bool
+    ranges: list[str]
+    has_metric: bool
+    private: bool
+    missing: list[str]
+
+
+def _sheet_facts(model: Model, columns: Sequence[TemplateColumn]) -> _Sheet:
+    keys = [c.header for c in columns if c.role == "key"]
+    items = [c for c in columns if c.role == "item"]
+    return _Sheet(
+        id_header=columns[0].header,
+        segments=[c.header for c in columns if c.role == "segment"],
+        keys=keys,
+        margins=[c.header for c in columns if c.role == "margin" or (c.role == "segment" and c.answers.kind == "list")],
+        notes=[c.header for c in columns if c.role == "comment"],
+        has_list=any(c.answers.kind == "list" for c in items),
+        ranges=list(dict.fromkeys(f"{_number(c.answers.minimum or 0)}–{_number(c.answers.maximum or 0)}" for c in items
+                                  if c.answers.kind in ("whole", "decimal") and c.item is not None and c.item.type != "metric")),
+        has_metric=any(c.item is not None and c.item.type == "metric" for c in items),
+        private=any(k in model.pii for k in keys),
+        missing=list(dict.fromkeys(m for c in items if c.answers.kind == "list" and c.item is not None
+                                   for m in c.answers.choices if m in c.item.missing)),
+    )
+
+
 def _instruction_lines(model: Model, columns: Sequence[TemplateColumn], lang: str, score_command: str,
                        validate_command: str) -> list[tuple[str, str]]:
     """The Instructions sheet, one (text, style) per row."""
     zh = lang == "zh"
-    segments = [c.header for c in columns if c.role == "segment"]
-    keys = [c.header for c in columns if c.role == "key"]
-    margins = [c.header for c in columns if c.role == "margin" or (c.role == "segment" and c.answers.kind == "list")]
-    notes = [c.header for c in columns if c.role == "comment"]
-    items = [c for c in columns if c.role == "item"]
-    has_list = any(c.answers.kind == "list" for c in items)
-    ranges = list(dict.fromkeys(f"{_number(c.answers.minimum or 0)}–{_number(c.answers.maximum or 0)}" for c in items
-                                if c.answers.kind in ("whole", "decimal") and c.item is not None and c.item.type != "metric"))
-    has_metric = any(c.item is not None and c.item.type == "metric" for c in items)
-    private = any(k in model.pii for k in keys)
-    missing = list(dict.fromkeys(m for c in items if c.answers.kind == "list" and c.item is not None
-                                 for m in c.answers.choices if m in c.item.missing))
     packaged = Path(model.path).resolve() == default_model_path().resolve()
     digest = f"sha256 {model.sha256[:12]}"
     if zh:
         source = f"内置模型（{digest}）" if packaged else f"模型 {model.path}（{digest}）"
+        made = f"本工作簿由 csi template 根据{source}生成，用于把电话或纸质问卷的答案录入电脑。"
     else:
         source = f"the built-in model ({digest})" if packaged else f"the model {model.path} ({digest})"
-    id_header = columns[0].header
-    out: list[tuple[str, str]] = [(_TEXT["title"][0 if zh else 1].format(name=model.name), "title")]
-    if zh:
-        out.append((f"本工作簿由 csi template 根据{source}生成，用于把电话或纸质问卷的答案录入电脑。", ""))
-    else:
-        out.append((f"Made by csi template from {source}, for typing in the answers of phone or paper interviews.", ""))
+        made = f"Made by csi template from {source}, for typing in the answers of phone or paper interviews."
+    out: list[tuple[str, str]] = [(_TEXT["title"][0 if zh else 1].format(name=model.name), "title"), (made, "")]
     adjusted = [c for c in columns if c.adjust]
     if adjusted:
         out.append(("评分前请先修改模型" if zh else "Change the model before scoring", "head"))
         out += [(adjust_message(c, lang), "") for c in adjusted]
+    facts = _sheet_facts(model, columns)
+    steps = _steps_zh(facts) if zh else _steps_en(facts)
+    out.append(("如何填写" if zh else "How to fill it in", "head"))
+    out += [(f"{i}. {step}", "") for i, step in enumerate(steps, start=1)]
     if zh:
-        steps = [f"在“{SHEET}”工作表中录入答案：每位受访者一行，从第 2 行开始；第 1 行是表头，请勿修改、删除、调换或插入列，也不要在表头上方插入行。",
-                 f"“{id_header}”列：每位受访者一个唯一编号（如 1、2、3…）。"]
-        if segments:
-            steps.append(f"分组列（{'、'.join(segments)}）：填写受访者所属的分组，报告会按分组分别统计；同一分组请始终写法一致。")
-        if margins:
-            steps.append(f"{'、'.join(margins)}：从下拉列表中选择；样本会按客户结构加权。")
-        if keys:
-            extra = "，这些列不会出现在任何报告中" if private else ""
-            steps.append(f"{'、'.join(keys)}：用于识别同一受访者的重复答卷（只保留最后一份）{extra}。")
-        if has_list:
-            said = f"受访者回答{'、'.join(f'“{m}”' for m in missing)}时选择相应选项；" if missing else ""
-            steps.append(f"评价题：点击单元格，从下拉列表中选择受访者的回答；{said}未回答则留空。")
-        if ranges:
-            steps.append(f"打分题（{'、'.join(ranges)} 分）：填写整数；未回答则留空。")
-        if has_metric:
-            steps.append("实测指标（如电话接通时间）：填写实际测得的数值，单位见表头，可带小数；未测则留空。")
-        if notes:
-            steps.append(f"{'、'.join(notes)}：照录受访者原话；报告引用时会隐去电话号码、邮箱等个人信息。")
-        steps.append("每一列问的是什么、接受哪些答案：见“Questions”工作表，或把鼠标停在表头上查看批注。")
-        steps.append("输入不在允许范围内的答案时 Excel 会拒绝；请勿粘贴整列数据以绕过检查。")
-        out.append(("如何填写", "head"))
-        out += [(f"{i}. {step}", "") for i, step in enumerate(steps, start=1)]
-        out += [("如何评分", "head"), ("录入完成并保存后，先检查列与答案：", ""), (validate_command, "code"),
-                ("再计算满意度指数（--preset plain：一行表头，无问卷平台的附加列）：", ""), (score_command, "code"),
-                ("可加 --by 列名 分组统计、-o 报告.md 保存报告；样本量是否足够可用 csi sample-size 估算。", "")]
-        return out
+        return out + [("如何评分", "head"), ("录入完成并保存后，先检查列与答案：", ""), (validate_command, "code"),
+                      ("再计算满意度指数（--preset plain：一行表头，无问卷平台的附加列）：", ""), (score_command, "code"),
+                      ("可加 --by 列名 分组统计、-o 报告.md 保存报告；样本量是否足够可用 csi sample-size 估算。", "")]
+    return out + [("How to score it", "head"),
+                  ("When the answers are in and the file is saved, check the columns and answers first:", ""),
+                  (validate_command, "code"),
+                  ("then compute the index (--preset plain: one header row, no survey-platform columns):", ""),
+                  (score_command, "code"),
+                  ("Add --by COLUMN for a breakdown and -o report.md to save a report; csi sample-size tells whether the "
+                   "sample is large enough.", "")]
+
+
+def _steps_zh(f: _Sheet) -> list[str]:
+    steps = [f"在“{SHEET}”工作表中录入答案：每位受访者一行，从第 2 行开始；第 1 行是表头，请勿修改、删除、调换或插入列，也不要在表头上方插入行。",
+             f"“{f.id_header}”列：每位受访者一个唯一编号（如 1、2、3…）。"]
+    if f.segments:
+        steps.append(f"分组列（{'、'.join(f.segments)}）：填写受访者所属的分组，报告会按分组分别统计；同一分组请始终写法一致。")
+    if f.margins:
+        steps.append(f"{'、'.join(f.margins)}：从下拉列表中选择；样本会按客户结构加权。")
+    if f.keys:
+        extra = "，这些列不会出现在任何报告中" if f.private else ""
+        steps.append(f"{'、'.join(f.keys)}：用于识别同一受访者的重复答卷（只保留最后一份）{extra}。")
+    if f.has_list:
+        said = f"受访者回答{'、'.join(f'“{m}”' for m in f.missing)}时选择相应选项；" if f.missing else ""
+        steps.append(f"评价题：点击单元格，从下拉列表中选择受访者的回答；{said}未回答则留空。")
+    if f.ranges:
+        steps.append(f"打分题（{'、'.join(f.ranges)} 分）：填写整数；未回答则留空。")
+    if f.has_metric:
+        steps.append("实测指标（如电话接通时间）：填写实际测得的数值，单位见表头，可带小数；未测则留空。")
+    if f.notes:
+        steps.append(f"{'、'.join(f.notes)}：照录受访者原话；报告引用时会隐去电话号码、邮箱等个人信息。")
+    steps.append("每一列问的是什么、接受哪些答案：见“Questions”工作表，或把鼠标停在表头上查看批注。")
+    steps.append("输入不在允许范围内的答案时 Excel 会拒绝；请勿粘贴整列数据以绕过检查。")
+    return steps
+
+
+def _steps_en(f: _Sheet) -> list[str]:
     steps = [f"Type the answers into the \"{SHEET}\" sheet: one row per respondent, from row 2 on. Row 1 holds the headers: do "
              "not edit, delete, reorder or insert columns, and insert no rows above it.",
-             f"\"{id_header}\": a unique id for every respondent (1, 2, 3, …)."]
-    if segments:
-        steps.append(f"Segment columns ({', '.join(segments)}): the respondent's group; results are broken down by them. Spell "
+             f"\"{f.id_header}\": a unique id for every respondent (1, 2, 3, …)."]
+    if f.segments:
+        steps.append(f"Segment columns ({', '.join(f.segments)}): the respondent's group; results are broken down by them. Spell "
                      "each group the same way every time.")
-    if margins:
-        steps.append(f"{', '.join(margins)}: pick from the drop-down list; the sample is weighted to the client mix by them.")
-    if keys:
-        extra = "; they never appear in any report" if private else ""
-        steps.append(f"{', '.join(keys)}: identifies repeated submissions of one respondent (the last one is kept){extra}.")
-    if has_list:
-        said = f"pick {' or '.join(f'“{m}”' for m in missing)} when the respondent says so; " if missing else ""
+    if f.margins:
+        steps.append(f"{', '.join(f.margins)}: pick from the drop-down list; the sample is weighted to the client mix by them.")
+    if f.keys:
+        extra = "; they never appear in any report" if f.private else ""
+        steps.append(f"{', '.join(f.keys)}: identifies repeated submissions of one respondent (the last one is kept){extra}.")
+    if f.has_list:
+        said = f"pick {' or '.join(f'“{m}”' for m in f.missing)} when the respondent says so; " if f.missing else ""
         steps.append(f"Rating questions: click the cell and pick the answer from the drop-down list; {said}leave the cell blank "
                      "when there is no answer.")
-    if ranges:
-        steps.append(f"Score questions ({', '.join(ranges)}): a whole number; leave the cell blank when there is no answer.")
-    if has_metric:
+    if f.ranges:
+        steps.append(f"Score questions ({', '.join(f.ranges)}): a whole number; leave the cell blank when there is no answer.")
+    if f.has_metric:
         steps.append("Measured indicators (e.g. seconds until the phone was answered): the measured value in the unit the "
                      "header names, decimals allowed; blank when not measured.")
-    if notes:
-        steps.append(f"{', '.join(notes)}: the respondent's own words; reports quote them with phone numbers and e-mail "
+    if f.notes:
+        steps.append(f"{', '.join(f.notes)}: the respondent's own words; reports quote them with phone numbers and e-mail "
                      "addresses masked.")
     steps.append("What each column asks and which answers it takes: the \"Questions\" sheet, or the comment on its header.")
     steps.append("Excel refuses an answer outside the allowed ones; do not paste whole columns to get around the check.")
-    out.append(("How to fill it in", "head"))
-    out += [(f"{i}. {step}", "") for i, step in enumerate(steps, start=1)]
-    out += [("How to score it", "head"), ("When the answers are in and the file is saved, check the columns and answers first:", ""),
-            (validate_command, "code"), ("then compute the index (--preset plain: one header row, no survey-platform columns):", ""),
-            (score_command, "code"),
-            ("Add --by COLUMN for a breakdown and -o report.md to save a report; csi sample-size tells whether the sample is "
-             "large enough.", "")]
-    return out
+    return steps
