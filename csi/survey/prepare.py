@@ -33,7 +33,7 @@ from csi.survey.answers import (
 from csi.survey.binding import Binding, Role, bind_columns, columns_used, pii_columns
 from csi.survey.foreign import mapping_issues
 from csi.survey.read import Table
-from csi.survey.respondents import EXCLUSION_REASONS, exclusion_reasons, kept_values, rake_kept, respondent_weights
+from csi.survey.respondents import BLOCK_ROWS, EXCLUSION_REASONS, exclusion_reasons, kept_values, rake_kept, respondent_weights
 
 __all__ = ["InvalidCells", "DataQuality", "Responses", "Binding", "Role", "bind_columns", "prepare", "rescale", "metric_score",
            "convert_column", "shown_cell", "pii_columns", "columns_used"]
@@ -88,7 +88,7 @@ def prepare(
     kept = np.flatnonzero(reason == 0)
     values, straight = kept_values(model, coded, kept)
     quality = _quality(table, reason, kept, kept[straight], invalid_cells)
-    if not kept.size or np.isnan(values).all():
+    if not kept.size or not _any_answer(values):
         raise DataError(_no_usable_answers(table, model, quality))
     segments = {name: _segment(distinct, col, kept) for name, col in seg_columns.items()}
     weighting: dict[str, object] = {"source": "column", "column": weight_header} if weight_header else {}
@@ -159,6 +159,13 @@ def _strict_issues(table: Table, item: Item, col: str, where: np.ndarray) -> lis
         out.append(Issue("invalid-answer", f"expected {expected_answer(item)}, got {cell!r}{hint}", file=table.path, sheet=table.sheet,
                          row=table.row_number(int(i)), column=col, letter=letter, value=cell))
     return out
+
+
+def _any_answer(values: np.ndarray) -> bool:
+    """Whether any cell holds a value, looking at a block of rows at a time: the first block
+    of a real survey answers it, where ``np.isnan`` over all of a million × 40 matrix would
+    write a bool for every cell."""
+    return any(not np.isnan(values[start:start + BLOCK_ROWS]).all() for start in range(0, len(values), BLOCK_ROWS))
 
 
 def _quality(table: Table, reason: np.ndarray, kept: np.ndarray, straight: np.ndarray,
