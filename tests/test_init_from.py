@@ -246,6 +246,32 @@ def test_personal_data_is_found_by_header_and_by_content(tmp_path: Path):
     assert model["pii"] == ["姓名", "contact", "来访"]
 
 
+def test_a_product_called_phone_is_no_phone_number_and_ticked_boxes_and_rankings_are_no_ratings(tmp_path: Path):
+    """What gasongjian/reportgen's 问卷星 按序号 download (tests/data/exports/real/wjx) showed:
+    "1、手机部数" (how many phones) was taken for personal data, and the 0/1 columns of a
+    multiple-choice question for a rating on 0–3; FiveThirtyEight's Star Wars poll, a ranking
+    of films for a rating, an age band "18-29" for the number 18, "7/9/14 22:53" for a text."""
+    export = tmp_path / "w.csv"
+    header = "1、手机部数,2、您的手机号,第6题(运动),第6题(阅读),Please rank the films - Episode I,Please rank the films - Episode II," \
+             "Age,EndDate,3、您对服务满意吗\n"
+    rows = [f"{i % 3 + 1},1380000000{i},{i % 2},{(i + 1) % 2},{i % 6 + 1},{(i + 2) % 6 + 1},{['18-29', '30-44'][i % 2]},"
+            f"7/{i + 1}/14 22:53,{['满意', '一般', '非常满意'][i % 3]}\n" for i in range(8)]
+    export.write_text(header + "".join(rows), encoding="utf-8")
+    _, model, printed = _draft(tmp_path, export)
+    assert [c["column"] for c in model["children"]] == ["3、您对服务满意吗"]
+    assert model["pii"] == ["2、您的手机号"]
+    assert model["segments"] == ["Age"]  # the bands as texts
+    seen = {c.header: (c.role, c.seen) for c in draft_model(export).draft.columns}
+    assert seen["第6题(运动)"] == seen["第6题(阅读)"] == \
+        ("unused", "0 and 1 only: a box ticked or not (a multiple-choice option), not a rating")
+    assert seen["Please rank the films - Episode I"] == ("unused", "numbers 1–6: places in a ranking, not a rating")
+    assert seen["1、手机部数"][0] == "unsure" and seen["EndDate"] == ("unused", "dates and times")
+    assert seen["Age"] == ("segment", '2 different texts ("18-29", "30-44")')
+    unused = printed.split("not used: ")[1]
+    for header in ("第6题(运动)", "Please rank the films", "EndDate"):
+        assert header[:12] in unused, header
+
+
 def test_numbers_without_a_word_about_rating_are_not_guessed_alone(tmp_path: Path):
     export = tmp_path / "n.csv"
     export.write_text("评分,Q2\n5,1\n4,3\n3,2\n5,3\n", encoding="utf-8")

@@ -21,6 +21,9 @@ from csi.survey.labelsets import best_family, fit_family, is_missing_word, numbe
     (["Excellent", "Good", "Fair", "Poor"], {"Poor": 1, "Fair": 2, "Good": 3, "Excellent": 4}),
     (["Excellent", "Very good", "Good", "Fair", "Poor"], {"Poor": 1, "Fair": 2, "Good": 3, "Very good": 4, "Excellent": 5}),
     (["very SATISFIED", "Dissatisfied"], {"Dissatisfied": 2, "very SATISFIED": 5}),
+    # SurveyMonkey's favourability matrix (FiveThirtyEight's Star Wars poll, tests/data/exports/real)
+    (["Very favorably", "Somewhat unfavorably", "Neither favorably nor unfavorably (neutral)"],
+     {"Somewhat unfavorably": 2, "Neither favorably nor unfavorably (neutral)": 3, "Very favorably": 5}),
 ])
 def test_the_words_fix_the_points(words: list[str], points: dict[str, int]):
     fitted = fit_family(words)
@@ -44,3 +47,9 @@ def test_no_answer_words_and_numbered_answers():
     assert not any(is_missing_word(w) for w in ("一般", "Neutral", "不确定"))
     assert [numbered_point(w) for w in ("5分", "10 - Extremely likely", "0 (Not at all likely)", "7", "1.5倍", "很好")] == \
         [5, 10, 0, 7, None, None]
+
+
+def test_a_range_is_not_a_numbered_answer():
+    # age and duration bands of the same poll: "18-29" is no 18th point of a scale
+    assert [numbered_point(w) for w in ("18-29", "1-5 years", "30 - 44", "10 - Extremely likely")] == [None, None, None, 10]
+    assert is_missing_word("Unfamiliar (N/A)")

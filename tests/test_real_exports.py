@@ -12,6 +12,7 @@ import csv
 import math
 from pathlib import Path
 
+import fastexcel
 import numpy as np
 import pyreadstat
 import pytest
@@ -28,7 +29,8 @@ REAL = Path(__file__).parent / "data" / "exports" / "real"
 ENTRIES = yaml.safe_load((REAL / "exports.yaml").read_text(encoding="utf-8"))
 CSV_FILES = [e for e in ENTRIES if e["file"].endswith(".csv")]
 #: header rows above the data of each Qualtrics layout, as its documentation and the files show
-HEADER_ROWS = {"qualtrics2016_": 3, "qualtrics_sample": 3, "projoint_": 3, "qualtrics_legacy": 2}
+HEADER_ROWS = {"qualtrics2016_": 3, "qualtrics_sample": 3, "projoint_": 3, "qualtrics_legacy": 2, "fivethirtyeight_": 2,
+               "reportgen_": 1}
 
 
 def header_rows(name: str) -> int:
@@ -36,20 +38,25 @@ def header_rows(name: str) -> int:
 
 
 def raw_rows(entry: dict) -> int:
-    """Data rows of a file counted without csi: csv rows below the header rows, or SPSS cases
-    that hold at least one value (pyreadstat applies the declared missing values)."""
+    """Data rows of a file counted without csi: csv rows below the header rows, SPSS cases
+    that hold at least one value (pyreadstat applies the declared missing values), or rows of
+    an Excel sheet below its header rows that hold a value (fastexcel, no header row taken)."""
     path = REAL / entry["file"]
     if path.suffix == ".sav":
         frame, _ = pyreadstat.read_sav(path)
         return int((frame.notna() & (frame != "")).any(axis=1).sum())
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    if path.suffix == ".xls":
+        frame = fastexcel.read_excel(path).load_sheet(0, header_row=None).to_pandas()
+        return int(frame.notna().any(axis=1).sum()) - header_rows(entry["file"])
+    # latin-1 reads any byte: the FiveThirtyEight files are not UTF-8 (README.md), and only rows are counted here
+    with path.open(encoding="latin-1", newline="") as f:
         rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
     return len(rows) - header_rows(entry["file"])
 
 
 def test_the_list_names_every_file_and_every_file_has_a_source():
     listed = {e["file"] for e in ENTRIES}
-    present = {p.relative_to(REAL).as_posix() for p in REAL.glob("*/*") if p.suffix in (".csv", ".sav", ".xlsx")}
+    present = {p.relative_to(REAL).as_posix() for p in REAL.glob("*/*") if p.suffix in (".csv", ".sav", ".xlsx", ".xls")}
     assert listed == present
     readme = (REAL / "README.md").read_text(encoding="utf-8")
     for e in ENTRIES:
@@ -65,8 +72,9 @@ def test_a_real_export_is_read_with_its_preset(entry):
         for column in rating["columns"]:
             cells = [v for v in t.frame[column].tolist() if not (isinstance(v, float) and math.isnan(v))]
             assert cells, column
-            if "points" in rating:
-                assert set(cells) <= set(rating["points"]), column
+            if "points" in rating:  # the scale's words, or its "no answer" words (exports.yaml)
+                assert set(cells) <= set(rating["points"]) | set(rating.get("missing", [])), column
+                assert set(cells) & set(rating["points"]), column
             else:  # numbers on the scale, or Qualtrics' negative "no opinion" codes (see exports.yaml)
                 low, high = rating["scale"]
                 assert all(low <= v <= high or v < 0 for v in cells), column
@@ -151,3 +159,21 @@ def test_the_2016_layout_without_its_import_id_row(tmp_path):
     t = read_survey(tmp_path / "two_rows.csv")
     assert (t.preset, t.first_row, len(t.frame), t.id_column) == ("qualtrics", 3, 15, "ResponseID")
     assert locate_column(t, column="Q3_4").header.endswith("Green beans (Q3_4)")
+
+
+@pytest.mark.parametrize("entry", [e for e in CSV_FILES if e["platform"] == "surveymonkey"], ids=lambda e: e["file"])
+def test_surveymonkey_second_header_row_is_never_a_respondent(entry):
+    """FiveThirtyEight's SurveyMonkey polls: no Collector ID, personal or custom columns, but the
+    second row of "Response" / matrix row labels; the older RespondentID, or StartDate and
+    EndDate, kept as the respondent id and the submit time."""
+    t = read_survey(REAL / entry["file"])
+    assert t.first_row == 3 and len(t.frame) == entry["respondents"]
+    assert not any(str(v) == "Response" for col in t.frame.columns for v in t.frame[col].tolist()[:1])
+    if "star_wars" in entry["file"]:
+        assert (t.id_column, t.submitted_column) == ("RespondentID", None)
+        assert all(float(v) > 3e9 and float(v).is_integer() for v in t.frame["RespondentID"])  # 3292879998 …
+    else:
+        assert (t.id_column, t.submitted_column) == (None, "EndDate")
+        assert all("/" in str(v) for v in t.frame["EndDate"])
+    rows = [c for c in t.frame.columns if " - " in c]  # matrix columns are named "question - row label"
+    assert rows and all(not c.startswith("Unnamed") for c in t.frame.columns)

@@ -49,18 +49,24 @@ _RATING_WORDS = re.compile(r"满意|评价|评分|打分|同意|感受|认为|�
 _OUTCOME_WORDS = re.compile(r"(总体|整体|总的来说|综合|overall|in general|all things considered).*(满意|satisf|评价|rate|rating)"
                             r"|期望|理想|expectation|ideal", re.IGNORECASE)
 _NPS_WORDS = re.compile(r"推荐|recommend|\bNPS\b|refer a friend", re.IGNORECASE)
-_SEGMENT_WORDS = re.compile(r"部门|类型|类别|地区|区域|城市|省份|行业|规模|分公司|门店|网点|团队|小组|年龄|性别|职位|岗位|"
-                            r"region|department|\bdept\b|\btype\b|segment|\bcity\b|country|industry|\bsize\b|\bage\b|gender|"
+_SEGMENT_WORDS = re.compile(r"部门|类型|类别|地区|区域|城市|省份|行业|规模|分公司|门店|网点|团队|小组|年龄|性别|职位|岗位|学历|收入|"
+                            r"income|education|region|department|\bdept\b|\btype\b|segment|\bcity\b|country|industry|\bsize\b|\bage\b|gender|"
                             r"\brole\b|branch|\bteam\b|\bstore\b|\bplan\b|\btier\b|\bkind\b", re.IGNORECASE)
 _COMMENT_WORDS = re.compile(r"建议|意见|其他|原因|为什么|说明|备注|补充|评论|留言|comment|suggest|feedback|improve|why|other|remark",
                             re.IGNORECASE)
-_PII_WORDS = re.compile(r"姓名|名字|联系人|称呼|手机|电话|联系方式|邮箱|邮件地址|身份证|微信号|QQ|住址|地址|"
+# 手机 and QQ alone name a product or an app as often as a contact ("1、手机部数", "手机价格",
+# "社交类软件(如微信、微博、QQ等)" in a 问卷星 export): personal data only as 手机号, 联系手机, a
+# header that ends in 手机, QQ号
+_PII_WORDS = re.compile(r"姓名|名字|联系人|称呼|手机号|联系手机|手机\s*[:：]?\s*$|电话|联系方式|邮箱|邮件地址|身份证|微信号|QQ号|"
+                        r"^\s*QQ\s*[:：]?\s*$|住址|地址|"
                         r"\bname\b|phone|mobile|\btel\b|e-?mail|\bIP\b|IP地址|address|passport", re.IGNORECASE)
+# a ranking ("rank … 1 being your favorite", 问卷星 排序题): its numbers are places, not ratings
+_RANK_WORDS = re.compile(r"\brank|排序|排名|名次", re.IGNORECASE)
 # a statement agreeing with which is bad: "It was hard to reach …", "办理手续繁琐"
 _NEGATIVE = re.compile(r"\b(?:hard|difficult|slow|never|not|rude|confusing|late)\b|n't|难|慢|繁琐|麻烦|不|没有|差", re.IGNORECASE)
 _ID_WORDS = re.compile(r"^(?:id|no\.?|编号|序号|#)$|respondent|response ?id|\bid\b|编号", re.IGNORECASE)
 _PII_VALUE = re.compile(r"^(?:\+?86[-\s]?)?1\d{10}$|^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$|^\d{1,3}(?:\.\d{1,3}){3}\b|^\d{17}[\dXx]$")
-_DATE_VALUE = re.compile(r"^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|^\d{1,2}/\d{1,2}/\d{4}|^\d{1,2}:\d{2}")
+_DATE_VALUE = re.compile(r"^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|^\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}\b)|^\d{1,2}:\d{2}")
 _RANGE_HINT = re.compile(r"[(（\s]\s*(\d{1,2})\s*(?:-|–|—|~|～|至|到|to)\s*(\d{1,2})\s*分?\s*[)）]?")
 _FIELD_ID = re.compile(r"^[Qq](\d+)(?:_(\w+))?$")  # Q5, Q5_1, and recoded Q2_Q2_4
 # "Q1 Product quality", "Q3) …": a question number the reader's "5、" forms do not cover
@@ -265,6 +271,10 @@ def _numeric(base: Column, f: _Facts, numbers: Counter, missing: tuple[str, ...]
     if _SEGMENT_WORDS.search(f.text) and not _RATING_WORDS.search(f.text) and whole and len(numbers) <= 20:
         return replace(base, role="segment", seen=f"codes {_num(lo)}–{_num(hi)}",
                        check="answers are codes: the report shows them as numbers")
+    if set(numbers) <= {0.0, 1.0}:  # 问卷星 按序号 "第6题(运动)": 1 ticked, 0 not
+        return replace(base, seen="0 and 1 only: a box ticked or not (a multiple-choice option), not a rating")
+    if _RANK_WORDS.search(f.text) and not _RATING_WORDS.search(f.text):
+        return replace(base, seen=f"{seen}: places in a ranking, not a rating")
     scale = _scale(f.text, lo, hi) if whole and lo >= 0 and hi <= 10 else None
     if scale is None:
         return replace(base, role="unsure", seen=seen, check="not a rating scale: a measured value (type: metric) or a count?")

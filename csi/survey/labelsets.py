@@ -18,8 +18,8 @@ the 5-point one. Answers such as "5分" or "10 - Extremely likely" carry their p
 'agree (en agreement), 7 points'
 >>> is_missing_word("Don't know"), is_missing_word("一般")
 (True, False)
->>> numbered_point("10 - Extremely likely"), numbered_point("5分"), numbered_point("1.5倍")
-(10, 5, None)
+>>> numbered_point("10 - Extremely likely"), numbered_point("5分"), numbered_point("1.5倍"), numbered_point("18-29")
+(10, 5, None, None)
 
 This module holds words only; it imports nothing heavy.
 """
@@ -76,6 +76,7 @@ _EN_LIKELY = "likely (en likelihood)"
 _EN_LEVEL = "high (en level)"
 _ZH_OFTEN = "经常 (zh frequency)"
 _EN_OFTEN = "often (en frequency)"
+_EN_FAVOUR = "favorably (en favourability)"
 
 #: Each family's lengths, shortest first. Synonyms share a point; a length whose words would
 #: put two of a file's answers on one point does not fit it (see :func:`fit_family`).
@@ -134,6 +135,14 @@ FAMILIES: tuple[tuple[LabelSet, ...], ...] = (
         _set(_EN_LEVEL, "Very low", "Low", "Medium|Moderate", "High", "Very high"),
     ),
     (
+        _set(_EN_FAVOUR, "Very unfavorably|Very unfavourably|Very unfavorable|Very unfavourable",
+             "Somewhat unfavorably|Somewhat unfavourably|Somewhat unfavorable|Somewhat unfavourable|Unfavorably|Unfavorable",
+             "Neither favorably nor unfavorably (neutral)|Neither favorably nor unfavorably|Neither favourably nor unfavourably|"
+             "Neutral",
+             "Somewhat favorably|Somewhat favourably|Somewhat favorable|Somewhat favourable|Favorably|Favorable",
+             "Very favorably|Very favourably|Very favorable|Very favourable"),
+    ),
+    (
         _set(_EN_LIKELY, "Very unlikely|Extremely unlikely", "Unlikely|Somewhat unlikely", "Neutral|Neither likely nor unlikely",
              "Likely|Somewhat likely", "Very likely|Extremely likely"),
     ),
@@ -145,13 +154,14 @@ FAMILIES: tuple[tuple[LabelSet, ...], ...] = (
 MISSING_WORDS = frozenset(normalise(w) for w in (
     "不适用", "不清楚", "不知道", "不了解", "无法评价", "无法回答", "说不清", "没接触过", "未使用过", "(跳过)", "(空)", "跳过",
     "N/A", "NA", "n.a.", "Not applicable", "Does not apply", "Don't know", "Dont know", "Don’t know", "Do not know",
-    "Prefer not to say", "No opinion", "Not sure", "Unsure",
+    "Prefer not to say", "No opinion", "Not sure", "Unsure", "Unfamiliar (N/A)", "Unfamiliar",
 ))
 
 # 腾讯问卷 writes a choice with its option letter: "A.非常满意"
 _OPTION_LETTER = re.compile(r"^[A-Za-z]\s*[.．、)]\s*(?=\S)")
-# "5分", "10 - Extremely likely", "0 (Not at all likely)", "7 = Very satisfied" — but not "1.5倍"
-_NUMBERED = re.compile(r"^(\d{1,2})(?:\s*分|\s*[-–—=:(（]|\s+[^\d.]|$)")
+# "5分", "10 - Extremely likely", "0 (Not at all likely)", "7 = Very satisfied" — but not "1.5倍",
+# nor a range such as an age band "18-29" or "1-5 years"
+_NUMBERED = re.compile(r"^(\d{1,2})(?!\s*[-–—~～]\s*\d)(?:\s*分|\s*[-–—=:(（]|\s+[^\d.]|$)")
 
 
 def strip_option_letter(text: str) -> str:

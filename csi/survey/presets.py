@@ -51,6 +51,9 @@ them; the platforms' own help pages where they say):
   "StartDate", "EndDate", …, "LastName", "Custom Data". Shared copies often lack the
   metadata columns (deleted before the file was passed on); the second row still holds
   "Response" under a question and the row labels under a matrix, which is how they are known.
+  FiveThirtyEight's published SurveyMonkey polls keep "RespondentID", or "StartDate" and
+  "EndDate", in front of the questions (fivethirtyeight/data star-wars-survey and
+  sleeping-alone-data; tests/data/exports/real).
 
 >>> detect_preset(["序号", "提交答卷时间", "所用时间", "来源", "1、部门"]).name
 'wjx'
@@ -451,6 +454,24 @@ SURVEYMONKEY_TRIMMED = replace(
     second_row_any=tuple(sorted(_SM_SINGLE)),
 )
 
+# The same without Collector ID and the personal columns but with the older id or date
+# columns kept (FiveThirtyEight's SurveyMonkey polls: "RespondentID" first, or "StartDate",
+# "EndDate" first): those stay the respondent id and the submit time.
+SURVEYMONKEY_TRIMMED_ID = replace(
+    SURVEYMONKEY_TRIMMED,
+    title="SurveyMonkey export without its panel columns but RespondentID: question texts over Response / row labels",
+    signature=("RespondentID",),
+    id_column="RespondentID",
+    submitted_column=None,
+)
+SURVEYMONKEY_TRIMMED_DATES = replace(
+    SURVEYMONKEY_TRIMMED,
+    title="SurveyMonkey export without its panel columns but StartDate, EndDate: question texts over Response / row labels",
+    signature=("StartDate", "EndDate"),
+    id_column=None,
+    submitted_column="EndDate",
+)
+
 PLAIN = Preset(name="plain", title="one header row, no platform columns")
 
 #: Every preset by name, in detection order; ``plain`` (no signature) is the fallback.
@@ -460,7 +481,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (WJX, TENCENT, QUALTRICS, SURVE
 # the preset's name whichever it was).
 _OTHER_FORMS: dict[str, tuple[Preset, ...]] = {
     "qualtrics": (QUALTRICS_2016, QUALTRICS_2016_EXCEL, QUALTRICS_EXCEL, QUALTRICS_LEGACY),
-    "surveymonkey": (SURVEYMONKEY_OLD, SURVEYMONKEY_TRIMMED),
+    "surveymonkey": (SURVEYMONKEY_OLD, SURVEYMONKEY_TRIMMED_ID, SURVEYMONKEY_TRIMMED_DATES, SURVEYMONKEY_TRIMMED),
 }
 
 
