@@ -393,23 +393,28 @@ class Drafted:
     draft: Draft
     lines: tuple[str, ...]
     text: str
+    #: The language of the lines, the model's name and the file's comments: ``zh`` or ``en``.
+    lang: str = "en"
 
 
 def draft_model(path: str | os.PathLike[str], *, sheet: str | int | None = None, preset: str | None = None,
-                command: str | None = None, model_path: str = "indicators.yaml") -> Drafted:
+                command: str | None = None, model_path: str = "indicators.yaml", lang: str | None = None) -> Drafted:
     """Read an export and draft a model that scores it as it is (``csi init --from``).
 
     ``command`` is recorded in the file's first comment (default ``csi init --from PATH``);
-    ``model_path`` is where the file will be written, for the commands its comments suggest.
+    ``model_path`` is where the file will be written, for the commands its comments suggest;
+    ``lang`` (``zh``/``en``) the language of the lines, the model's name and the comments,
+    by default Chinese when the export's questions are (as ``csi score`` then reports).
     The text is loaded as a model before it is returned, so a draft that would not load is a bug.
     """
     from csi.model import load_model_text
-    from csi.survey.draft import decision_lines, draft_yaml
+    from csi.survey.draft import decision_lines, draft_lang, draft_yaml
     from csi.survey.infer import infer_model
     from csi.survey.read import read_survey
 
     table = read_survey(path, sheet=sheet, preset=preset)
     draft = infer_model(table)
-    text = draft_yaml(draft, command or f"csi init --from {os.fspath(path)}", model_path)
+    lang = lang or draft_lang(draft)
+    text = draft_yaml(draft, command or f"csi init --from {os.fspath(path)}", model_path, lang)
     load_model_text(text, file=model_path)
-    return Drafted(draft, tuple(decision_lines(draft)), text)
+    return Drafted(draft, tuple(decision_lines(draft, lang)), text, lang)

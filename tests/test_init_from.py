@@ -132,9 +132,9 @@ def independent_csi(table, model: dict, scales: dict[str, tuple[float, float, di
     return node_score({"children": model["children"]})
 
 
-def _draft(tmp_path: Path, export: Path, sheet: str | None = None) -> tuple[Path, dict, str]:
+def _draft(tmp_path: Path, export: Path, sheet: str | None = None, lang: str | None = None) -> tuple[Path, dict, str]:
     folder = tmp_path / "model"
-    r = run("init", "--from", str(export), str(folder), *(["--sheet", sheet] if sheet else []))
+    r = run("init", "--from", str(export), str(folder), *(["--sheet", sheet] if sheet else []), *(["--lang", lang] if lang else []))
     assert r.exit_code == 0, r.stdout + r.stderr
     text = (folder / "indicators.yaml").read_text(encoding="utf-8")
     return folder / "indicators.yaml", yaml.safe_load(text), r.stdout
@@ -168,7 +168,7 @@ def test_drafted_model_validates_and_scores_the_export_it_came_from(tmp_path: Pa
 
 def test_the_answers_that_are_on_no_scale_are_each_named_for_a_check(tmp_path: Path):
     export = EXAMPLES / "accounting_2026Q3_bynumber.xlsx"
-    _, _, printed = _draft(tmp_path, export)
+    _, _, printed = _draft(tmp_path, export, lang="en")
     checks = [line for line in printed.splitlines() if "count as invalid" in line]
     # "很好", "满意" and "？" among codes 1–5; "5分" carries its number and is a label of 5
     assert len(checks) == 3 and any('"很好"' in line for line in checks)
@@ -179,7 +179,7 @@ def test_the_answers_that_are_on_no_scale_are_each_named_for_a_check(tmp_path: P
 
 
 def test_the_accounting_export_gets_its_matrix_groups_outcome_nps_segments_and_pii(tmp_path: Path):
-    _, model, printed = _draft(tmp_path, EXAMPLES / "accounting_2026Q3.xlsx")
+    _, model, printed = _draft(tmp_path, EXAMPLES / "accounting_2026Q3.xlsx", lang="en")
     groups = [(g["id"], g["name"], len(g["children"])) for g in model["children"]]
     assert groups == [("q5", "请评价我们的服务质量", 4), ("q6", "请评价服务人员的服务态度", 4), ("q7", "请评价服务效率", 2),
                       ("q11", "请评价服务创新", 3), ("q12", "请评价客户沟通", 3), ("q13", "请评价客户关系管理", 3)]
@@ -257,7 +257,7 @@ def test_a_product_called_phone_is_no_phone_number_and_ticked_boxes_and_rankings
     rows = [f"{i % 3 + 1},1380000000{i},{i % 2},{(i + 1) % 2},{i % 6 + 1},{(i + 2) % 6 + 1},{['18-29', '30-44'][i % 2]},"
             f"7/{i + 1}/14 22:53,{['满意', '一般', '非常满意'][i % 3]}\n" for i in range(8)]
     export.write_text(header + "".join(rows), encoding="utf-8")
-    _, model, printed = _draft(tmp_path, export)
+    _, model, printed = _draft(tmp_path, export, lang="en")
     assert [c["column"] for c in model["children"]] == ["3、您对服务满意吗"]
     assert model["pii"] == ["2、您的手机号"]
     assert model["segments"] == ["Age"]  # the bands as texts
@@ -275,7 +275,7 @@ def test_a_product_called_phone_is_no_phone_number_and_ticked_boxes_and_rankings
 def test_numbers_without_a_word_about_rating_are_not_guessed_alone(tmp_path: Path):
     export = tmp_path / "n.csv"
     export.write_text("评分,Q2\n5,1\n4,3\n3,2\n5,3\n", encoding="utf-8")
-    model_path, model, printed = _draft(tmp_path, export)
+    model_path, model, printed = _draft(tmp_path, export, lang="en")
     assert [c["column"] for c in model["children"]] == ["评分"]
     text = model_path.read_text(encoding="utf-8")
     assert re.search(r"^  # - \{id: q2, .*column: Q2", text, re.M) and "CHECK" in printed
@@ -394,3 +394,64 @@ def test_numbered_answers_are_their_numbers_and_a_0_to_10_recommend_question_is_
     assert model["nps"]["labels"] == {"0 - Not at all likely": 0, "10 - Extremely likely": 10}
     result = _validate_and_score(export, model_path, None)
     assert result["nps"]["score"] == pytest.approx(40.0, abs=1e-12)
+
+
+# ---------------------------------------------------------------- language
+
+
+GOLDEN_CASES = [("english/survey.csv", None, "en"), ("english/survey.csv", "zh", "zh"),
+                ("accounting_2026Q3.xlsx", None, "zh"), ("accounting_2026Q3.xlsx", "EN", "en")]
+
+
+@pytest.mark.parametrize(("name", "lang", "expected"), GOLDEN_CASES, ids=[f"{n}-{lang}" for n, lang, _ in GOLDEN_CASES])
+def test_init_from_prints_and_comments_in_the_models_language_or_the_one_asked(tmp_path: Path, monkeypatch, update_golden,
+                                                                               name: str, lang: str | None, expected: str):
+    """Golden text of what is printed and written, both languages, both ways round; the default is
+    the language csi score then reports the drafted model in (its name's)."""
+    from conftest import check_golden
+
+    from csi.report.tables import lang_of_name
+
+    export = tmp_path / Path(name).name
+    export.write_bytes((EXAMPLES / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    r = run("init", "--from", export.name, "model", *(["--lang", lang] if lang else []))
+    assert r.exit_code == 0, r.stdout + r.stderr
+    text = (tmp_path / "model" / "indicators.yaml").read_text(encoding="utf-8")
+    assert lang_of_name(yaml.safe_load(text)["name"]) == expected
+    stem = f"init/{Path(name).stem}_{expected}{'' if lang is None else '_asked'}"
+    check_golden(f"{stem}.txt", r.stdout, update_golden)
+    check_golden(f"{stem}.yaml", text, update_golden)
+    # the decisions do not depend on the language: the same model, but for its name and comments
+    other = run("init", "--from", export.name, "other", "--lang", "en" if expected == "zh" else "zh")
+    assert other.exit_code == 0
+    first, second = yaml.safe_load(text), yaml.safe_load((tmp_path / "other" / "indicators.yaml").read_text(encoding="utf-8"))
+    for model in (first, second):
+        model.pop("name")
+        model.get("outcome", {}).pop("name", None)
+    assert first == second
+    score = run("score", export.name, "--model", "model/indicators.yaml", "--bootstrap", "0")
+    assert ("总体 CSI" in score.stdout) == (expected == "zh") and ("Overall CSI" in score.stdout) == (expected == "en")
+
+
+def test_every_thing_said_about_a_column_has_its_chinese(tmp_path: Path):
+    """Each "; "-separated part of every seen and check infer_model writes for the repository's
+    exports and the real ones is in csi.survey.draft's phrase table (not left in English)."""
+    from csi.survey.draft import say
+
+    exports = [(_path(n), s) for n, s in OWN] + [(REAL.parent / e["file"], None) for e in REAL_ENTRIES if e["ratings"]]
+    parts = set()
+    for export, sheet in exports:
+        for c in draft_model(export, sheet=sheet).draft.columns:
+            parts.update(p for text in (c.seen, c.check) if text for p in text.split("; "))
+    assert len(parts) > 30
+    untranslated = sorted(p for p in parts if say(p, "zh") == p)
+    assert not untranslated, untranslated
+    assert not any(re.search(r"\b(?:numbers|labels|answers|check|scale|rating)\b", say(p, "zh")) for p in parts)
+
+
+def test_init_without_from_speaks_the_language_of_the_model_it_writes(tmp_path: Path):
+    assert run("init", str(tmp_path / "a")).stdout.startswith("已写入 ")  # the built-in model is Chinese
+    assert run("init", str(tmp_path / "b"), "--lang", "en").stdout.startswith("wrote ")
+    r = run("init", str(tmp_path / "c"), "--lang", "fr")
+    assert r.exit_code == 2 and "use zh or en" in r.output

@@ -168,9 +168,19 @@ def infer_model(table: Table) -> Draft:
         columns = [replace(c, role="item", check="the overall question is the only rating: it is the index here")
                    if c.role == "outcome" else c for c in columns]
     columns, groups = _ids(columns, {f.header: f.field for f in facts})
-    chinese = any(re.search(r"[\u4e00-\u9fff]", f.text) for f in facts)
+    asked = {c.header for c in columns if c.role not in ("platform", "unused")}
+    chinese = _chinese([f.text for f in facts if f.header in asked])
     return Draft(table.path, table.preset, len(table.frame), chinese, tuple(columns), tuple(groups), tuple(table.pii_columns),
                  table.duration_column)
+
+
+def _chinese(texts: Sequence[str]) -> bool:
+    """True when at least as many of the questions' texts are Chinese as are in a Latin script:
+    a stray CJK character in one English header (a mis-decoded byte) does not make a survey
+    Chinese, nor do a Chinese survey's English bookkeeping columns make it English."""
+    cjk = sum(1 for t in texts if re.search(r"[\u4e00-\u9fff]", t))
+    latin = sum(1 for t in texts if re.search(r"[A-Za-z]{2}", t) and not re.search(r"[\u4e00-\u9fff]", t))
+    return cjk > 0 and cjk >= latin
 
 
 def _facts(table: Table, header: str) -> _Facts:
