@@ -270,6 +270,32 @@ def test_utf16_text_from_excel(tmp_path):
     assert values(t.frame["满意度"]) == ["满意"]
 
 
+def test_western_excel_csv_in_windows_1252(tmp_path):
+    """Excel on a French or German Windows saves "CSV (séparateur: point-virgule)" in
+    Windows-1252: read as pandas reads it with that encoding, not as GBK."""
+    text = "id;Satisfaction globale;Qualité;Größe\n1;Très satisfait;Plutôt satisfait;Füße\n2;Satisfait;Très insatisfait;“groß”\n"
+    path = tmp_path / "fr.csv"
+    path.write_bytes(text.encode("cp1252"))
+    expected = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str)
+    t = read_survey(path)
+    assert list(t.frame.columns) == list(expected.columns)
+    for column in ["Satisfaction globale", "Qualité", "Größe"]:
+        assert values(t.frame[column]) == expected[column].tolist()
+
+
+@pytest.mark.parametrize("text", [
+    "序号,部门,总体满意度\n1,财务部,非常满意\n2,审计部,满意\n",
+    "id,备注\n1,丂乚亐\n2,好\n",  # GBK characters whose second byte is ASCII (0x40…0x7E)
+])
+def test_gbk_text_stays_gbk(tmp_path, text):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gbk"))
+    expected = pd.read_csv(path, encoding="gbk", dtype=str)
+    t = read_survey(path)
+    assert list(t.frame.columns) == list(expected.columns)
+    assert values(t.frame[expected.columns[-1]]) == expected[expected.columns[-1]].tolist()
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("5", 5.0), ("-2", -2.0), ("4.5", 4.5), ("0", 0.0), ("+3", 3.0),
     ("007", "007"), ("1,234", "1,234"), ("85%", "85%"), ("1e3", "1e3"), (".5", ".5"),

@@ -1,7 +1,9 @@
 """Which text encoding a CSV/TSV file is in, and the errors for text that is not text.
 
 UTF-8 with or without BOM, UTF-16 (Excel's "Unicode Text", with a BOM or without one), then
-GB18030 — Chinese Excel saves "CSV (逗号分隔)" in GBK, a subset of it. A file that mixes
+GB18030 — Chinese Excel saves "CSV (逗号分隔)" in GBK, a subset of it — or Windows-1252, in which
+Excel on a Western European Windows saves "CSV (Comma delimited)": the two are told apart by how
+the bytes above 127 sit (:func:`_single_byte_text`). A file that mixes
 encodings (parts exported differently, then joined) is refused with the line where the
 second one starts; one holding NUL bytes (a file not completely written) with their line.
 """
@@ -9,6 +11,7 @@ second one starts; one holding NUL bytes (a file not completely written) with th
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 
 from csi.errors import InputError
@@ -44,6 +47,11 @@ def decode(data: bytes, shown: str) -> tuple[bytes, str]:
         bad = e.start
     if re.search(rb"[\x80-\xff]", data[:bad]):  # UTF-8 text above, something else from here on
         raise _mixed(data, bad, "UTF-8", shown)
+    if _single_byte_text(data):
+        try:
+            return data.decode("cp1252").encode("utf-8"), "cp1252"
+        except UnicodeDecodeError:  # (five bytes mean nothing in Windows-1252: then it is not that)
+            pass
     try:  # Chinese Excel saves "CSV (逗号分隔)" in GBK, a subset of GB18030
         text = data.decode("gb18030")
     except UnicodeDecodeError as e:
@@ -55,7 +63,7 @@ def decode(data: bytes, shown: str) -> tuple[bytes, str]:
             pass
         else:
             raise _mixed(data, start, "GBK (GB18030)", shown) from e
-        raise fail("bad-encoding", f"is neither UTF-8 nor GB18030 (GBK) text (line {line_of(data, e.start)} "
+        raise fail("bad-encoding", f"is neither UTF-8, GB18030 (GBK) nor Windows-1252 text (line {line_of(data, e.start)} "
                     "has bytes that are neither); save it from Excel as \"CSV UTF-8\" or as .xlsx", shown) from e
     # GBK above, and a line that is UTF-8: two Chinese characters in a row as UTF-8 are the
     # tell (a lead byte E0–EF and two continuation bytes, twice), then the whole line must decode
@@ -73,6 +81,21 @@ def decode(data: bytes, shown: str) -> tuple[bytes, str]:
         raise _mixed(data, start, "GBK (GB18030)", shown)
     return text.encode("utf-8"), "gb18030"
 
+
+def _single_byte_text(data: bytes, runs: int = 2000) -> bool:
+    """Whether text that is not UTF-8 looks like a Western single-byte encoding rather than GBK.
+
+    A Chinese character in GBK is two bytes, nearly always both above 127, and Chinese
+    characters come in words: the bytes above 127 stand in runs of two, four, six…. In
+    Windows-1252 text they are accented letters and curly quotes between ASCII letters
+    ("Très", "Größe", "it’s"): mostly runs of one. Taken from the first ``runs`` runs; at
+    least half of them of one byte means single-byte text.
+    """
+    lengths = [m.end() - m.start() for m in itertools.islice(_HIGH_RUN.finditer(data), runs)]
+    return bool(lengths) and 2 * sum(n == 1 for n in lengths) >= len(lengths)
+
+
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 # Each byte as its part in UTF-8: L leads a three-byte character, c continues one, . anything else.
 _UTF8_SHAPE = bytes(ord("L") if 0xE0 <= b <= 0xEF else ord("c") if 0x80 <= b <= 0xBF else ord(".") for b in range(256))
