@@ -201,3 +201,31 @@ def test_without_structural_models_the_comparison_keeps_its_shape(periods):
     (a, b), _ = periods
     c = compare_results([dataclasses.replace(a, structural=None), dataclasses.replace(b, structural=None)], ["P1", "P2"])
     assert "structural" not in c.to_dict() and not [w for w in c.warnings if "structural" in w]
+
+
+def test_structural_figures_without_standard_errors_are_not_tested(periods):
+    (a, b), _ = periods
+    older = copy.deepcopy(a.to_dict())
+    for entry in [older["structural"], *older["structural"]["constructs"], *older["structural"]["impacts"]]:
+        entry.pop("se")  # as a result scored before the structural section had standard errors
+    c = compare_results([Result.from_dict(older), b], ["P1", "P2"])
+    assert all(r.verdict is None and math.isnan(r.se_delta) for r in c.structural.rows)
+    assert "P1: the structural figures have no standard errors (scored by an earlier csi): their changes are not tested" in c.warnings
+    assert c.structural.csi.scores == (a.structural["csi"], b.structural["csi"])
+
+
+def test_the_compare_command_reads_two_structural_results(periods, tmp_path):
+    from typer.testing import CliRunner
+
+    from csi.cli import app
+
+    (a, b), _ = periods
+    files = []
+    for name, r in (("p1.json", a), ("p2.json", b)):
+        (tmp_path / name).write_text(json.dumps(r.to_dict(), ensure_ascii=False), encoding="utf-8")
+        files.append(str(tmp_path / name))
+    out = CliRunner().invoke(app, ["compare", *files, "--format", "json"], catch_exceptions=False)
+    assert out.exit_code == 0, out.stdout
+    doc = json.loads(out.stdout)
+    assert doc["structural"] == compare_results([a, b], ["p1", "p2"]).structural.to_dict()
+    assert [x["code"] for x in doc["alerts"]].count("structural-drop") >= 1
