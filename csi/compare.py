@@ -49,7 +49,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 from typing import Any
@@ -76,6 +76,7 @@ __all__ = [
     "Period",
     "SegmentComparison",
     "SegmentValueComparison",
+    "StructuralComparison",
     "Trend",
     "WeakPointChange",
     "compare_results",
@@ -515,6 +516,35 @@ class ModelChange:
 
 
 @dataclass(frozen=True, slots=True)
+class StructuralComparison:
+    """The structural model (``paths:``) across the periods: the CSI — the satisfaction
+    construct's index —, every other construct's index and every impact, each compared like a
+    node (the same test of the last change, trend and verdict). They form one Holm family of
+    their own, as the benchmark gaps do. Rows have ``kind`` ``csi``, ``construct`` or ``impact``;
+    an impact's ``id`` is its driver's construct id and its scores are points of the satisfaction
+    index for +5 points of the driver's index (docs/structural.md)."""
+
+    satisfaction: str
+    csi: NodeComparison
+    constructs: tuple[NodeComparison, ...]
+    impacts: tuple[NodeComparison, ...]
+
+    @property
+    def rows(self) -> tuple[NodeComparison, ...]:
+        return (self.csi, *self.constructs, *self.impacts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"satisfaction": self.satisfaction, "csi": self.csi.to_dict(), "constructs": [c.to_dict() for c in self.constructs],
+                "impacts": [c.to_dict() for c in self.impacts]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> StructuralComparison:
+        return cls(str(d["satisfaction"]), NodeComparison.from_dict(d["csi"]),
+                   tuple(NodeComparison.from_dict(c) for c in d.get("constructs", ())),
+                   tuple(NodeComparison.from_dict(c) for c in d.get("impacts", ())))
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """Everything ``csi compare`` computes; JSON schema ``csi.comparison/1``."""
 
@@ -534,6 +564,8 @@ class Comparison:
     #: With ``--actions`` (:func:`csi.follow_up.follow_up`): each period's date (ISO) and the actions followed up.
     period_dates: tuple[str, ...] | None = None
     actions: tuple[ActionOutcome, ...] = ()
+    #: When at least two periods have a structural model (docs/structural.md).
+    structural: StructuralComparison | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -572,6 +604,8 @@ class Comparison:
         if self.period_dates is not None:  # only with --actions, so other comparisons keep their shape
             out["period_dates"] = list(self.period_dates)
             out["actions"] = [a.to_dict() for a in self.actions]
+        if self.structural is not None:  # only when periods have a structural model
+            out["structural"] = self.structural.to_dict()
         return out
 
     @classmethod
@@ -595,6 +629,7 @@ class Comparison:
             model_change=None if d.get("model_change") is None else ModelChange.from_dict(d["model_change"]),
             period_dates=None if d.get("period_dates") is None else tuple(str(x) for x in d["period_dates"]),
             actions=tuple(ActionOutcome.from_dict(a) for a in d.get("actions", ())),
+            structural=None if d.get("structural") is None else StructuralComparison.from_dict(d["structural"]),
         )
 
 
@@ -741,11 +776,13 @@ def _untested(c: NodeComparison) -> NodeComparison:
 
 
 def _comparable(results: Sequence[Result], labels: Sequence[str], sources: Sequence[str], metas: Mapping[str, _Meta],
-                allow: bool) -> tuple[dict[str, str], ModelChange | None]:
-    """The nodes left out (id → why) and the model change to state.
+                allow: bool, structural: Sequence[str]) -> tuple[dict[str, str], ModelChange | None]:
+    """The nodes left out (id → why) and the model change to state; ``structural`` holds the
+    differences of the structural models (:func:`_structural_differences`).
 
     Raises DataError naming what differs unless ``allow`` (``--allow-model-change``)."""
     found = comparability(results, labels)
+    found = replace(found, structure=(*found.structure, *structural))
     if found.alike:
         return {}, None
     if not allow:
@@ -789,6 +826,116 @@ def _segment_comparison(by: str, results: Sequence[Result], sources: Sequence[st
         ov = next(adjusted)
         out.append(SegmentValueComparison(value, ns, ov, tuple(next(adjusted) for _ in nodes)))
     return SegmentComparison(by, max(s.min_group for s in segs), tuple(s.suppressed for s in segs), tuple(out))
+
+
+# ------------------------------------------------------------------ the structural model
+#: What must be equal for two periods' structural figures to mean the same: name → how to read it.
+_STRUCTURAL_SHAPE: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    "satisfaction construct": lambda sec: sec.get("satisfaction"),
+    "arrows": lambda sec: sorted((str(p["from"]), str(p["to"])) for p in sec.get("paths", ())),
+    "constructs or their items": lambda sec: {c["id"]: [i["id"] for i in c.get("items", ())] for c in sec.get("constructs", ())},
+    "scheme": lambda sec: (sec.get("settings") or {}).get("scheme"),
+    "scaled": lambda sec: (sec.get("settings") or {}).get("scaled"),
+}
+
+
+def _structural_differences(results: Sequence[Result], labels: Sequence[str]) -> list[str]:
+    """One sentence per pair of consecutive periods with a structural model whose models differ."""
+    have = [(lbl, r.structural) for r, lbl in zip(results, labels, strict=True) if r.structural is not None]
+    out = []
+    for (la, a), (lb, b) in zip(have, have[1:], strict=False):
+        what = []
+        for name, get in _STRUCTURAL_SHAPE.items():
+            va, vb = get(a), get(b)
+            if va != vb:
+                what.append(f"{name} {va} → {vb}" if isinstance(va, str | bool) and isinstance(vb, str | bool) else name)
+        if what:
+            out.append(f"the structural model (paths:) changed from {la} to {lb}: {', '.join(what)}")
+    return out
+
+
+def _find(entries: Sequence[Mapping[str, Any]], key: str, value: str, field: str) -> tuple[Mapping[str, Any], str] | None:
+    return next(((e, field) for e in entries if e.get(key) == value), None)
+
+
+def _structural_series(results: Sequence[Result], meta: _Meta, confidence: float,
+                       found: Callable[[Mapping[str, Any]], tuple[Mapping[str, Any], str] | None]) -> NodeComparison:
+    """One figure of the structural sections across the periods: ``found`` gives the entry
+    that holds it and the field of its value (its ``se`` and ``ci`` beside it)."""
+    estimates: list[Estimate | None] = []
+    for r in results:
+        sec = r.structural
+        hit = None if sec is None else found(sec)
+        if hit is None:
+            estimates.append(None)
+            continue
+        entry, value = hit
+        n = int((sec.get("settings") or {}).get("n", 0)) if sec is not None else 0
+        estimates.append(Estimate(float(entry[value]), _fnum(entry.get("se")), _pair(entry.get("ci")), n))
+    return _series(meta, estimates, confidence)
+
+
+def _structural_comparison(results: Sequence[Result], alpha: float, confidence: float, untested: bool) -> StructuralComparison:
+    """The CSI, the other constructs' indices and the impacts across the periods (one Holm family)."""
+    present = [r.structural for r in results if r.structural is not None]
+    sat = str(present[-1]["satisfaction"])
+    names = {c["id"]: str(c.get("name", c["id"])) for sec in present for c in sec.get("constructs", ())}
+    csi = _structural_series(results, _Meta(sat, names.get(sat, sat), None, "csi"), confidence,
+                             lambda sec: (sec, "csi") if sec.get("satisfaction") == sat else None)
+    constructs = [_structural_series(results, _Meta(cid, names.get(cid, cid), None, "construct"), confidence,
+                                     lambda sec, cid=cid: _find(sec.get("constructs", ()), "id", cid, "index"))
+                  for cid in _merged_order([[c["id"] for c in sec.get("constructs", ()) if c["id"] != sat] for sec in present])]
+    impacts = [_structural_series(results, _Meta(did, names.get(did, did), None, "impact"), confidence,
+                                  lambda sec, did=did: _find(sec.get("impacts", ()), "driver", did, "impact"))
+               for did in _merged_order([[i["driver"] for i in sec.get("impacts", ())] for sec in present])]
+    rows = [csi, *constructs, *impacts]
+    rows = _adjust([_untested(c) for c in rows] if untested else rows, alpha)
+    return StructuralComparison(sat, rows[0], tuple(rows[1:1 + len(constructs)]), tuple(rows[1 + len(constructs):]))
+
+
+def _structural_part(results: Sequence[Result], labels: Sequence[str], alpha: float, confidence: float,
+                     untested: bool) -> tuple[StructuralComparison | None, list[Alert], list[str]]:
+    """The structural comparison (when two or more periods have one), its drop alerts and the
+    warnings: periods without a structural model, structural figures without standard errors."""
+    have = [lbl for r, lbl in zip(results, labels, strict=True) if r.structural is not None]
+    warnings = []
+    if have and len(have) < len(results):
+        lacking = [lbl for lbl in labels if lbl not in have]
+        warnings.append(f"{', '.join(lacking)} {'has' if len(lacking) == 1 else 'have'} no structural model (paths:): construct "
+                        f"indices and impacts are compared only between periods that have one ({', '.join(have)})")
+    for r, lbl in zip(results, labels, strict=True):
+        if r.structural is not None and r.structural.get("se") is None and r.overall.se == r.overall.se:
+            warnings.append(f"{lbl}: the structural figures have no standard errors (scored by an earlier csi): their changes "
+                            "are not tested")
+    if len(have) < 2:
+        return None, [], warnings
+    st = _structural_comparison(results, alpha, confidence, untested)
+    alerts = []
+    for c in (st.csi, *st.constructs):  # impacts measure importance, not performance: no alert
+        if c.verdict == "down":
+            what = f"structural CSI {c.name} ({c.id})" if c.kind == "csi" else f"construct index {c.name} ({c.id})"
+            alerts.append(Alert("structural-drop", c.id, c.name, c.delta, c.p_adj, c.scores[-2], c.scores[-1], None,
+                                f"{what} fell {-c.delta:.2f} points from {c.scores[-2]:.2f} ({labels[-2]}) to "
+                                f"{c.scores[-1]:.2f} ({labels[-1]}), Holm-adjusted p = {c.p_adj:.3g}"))
+    return st, alerts, warnings
+
+
+def _checked_arguments(t: int, labels: Sequence[str] | None, sources: Sequence[str] | None, alpha: float, confidence: float,
+                       fail_on_drop: float | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels and sources (defaults filled in); ValueError for arguments out of range."""
+    if t < 2:
+        raise ValueError(f"a comparison needs at least two periods, got {t}")
+    labels = tuple(labels) if labels is not None else tuple(f"P{i + 1}" for i in range(t))
+    sources = tuple(sources) if sources is not None else ("",) * t
+    if len(labels) != t or len(sources) != t:
+        raise ValueError(f"{t} periods but {len(labels)} labels and {len(sources)} sources")
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    if fail_on_drop is not None and not fail_on_drop >= 0:
+        raise ValueError(f"fail_on_drop must be a number of points ≥ 0, got {fail_on_drop!r}")
+    return labels, sources
 
 
 def compare_results(
@@ -844,19 +991,7 @@ def compare_results(
         with different models or options (code ``model-changed``) and ``allow_model_change``
         is False.
     """
-    t = len(results)
-    if t < 2:
-        raise ValueError(f"a comparison needs at least two periods, got {t}")
-    labels = tuple(labels) if labels is not None else tuple(f"P{i + 1}" for i in range(t))
-    sources = tuple(sources) if sources is not None else ("",) * t
-    if len(labels) != t or len(sources) != t:
-        raise ValueError(f"{t} periods but {len(labels)} labels and {len(sources)} sources")
-    if not 0.0 < alpha < 1.0:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
-    if fail_on_drop is not None and not fail_on_drop >= 0:
-        raise ValueError(f"fail_on_drop must be a number of points ≥ 0, got {fail_on_drop!r}")
+    labels, sources = _checked_arguments(len(results), labels, sources, alpha, confidence, fail_on_drop)
 
     periods = tuple(
         Period(label, src, int(r.respondents.get("used", r.overall.n) or 0), str((r.manifest.get("model") or {}).get("name", "")),
@@ -869,7 +1004,8 @@ def compare_results(
             metas[n.id] = _Meta(n.id, n.name, n.parent, n.kind)
     model_name = next((p.model_name for p in reversed(periods) if p.model_name), "")
     metas[OVERALL_ID] = _Meta(OVERALL_ID, model_name or OVERALL_ID, None, "index")
-    excluded, model_change = _comparable(results, labels, sources, metas, allow_model_change)
+    struct_changes = _structural_differences(results, labels)
+    excluded, model_change = _comparable(results, labels, sources, metas, allow_model_change, struct_changes)
     order = [nid for nid in _merged_order([[n.id for n in r.nodes] for r in results]) if nid not in excluded]
     by_id = [{n.id: n.estimate for n in r.nodes} for r in results]
 
@@ -901,7 +1037,9 @@ def compare_results(
     if by is not None:
         segments = (_segment_comparison(by, results, sources, metas, order, alpha, confidence, OVERALL_ID in excluded),)
 
-    alerts = _drop_alerts([overall, *nodes], labels, None)
+    structural, struct_alerts, struct_warnings = _structural_part(results, labels, alpha, confidence, bool(struct_changes))
+    warnings += struct_warnings
+    alerts = _drop_alerts([overall, *nodes], labels, None) + struct_alerts
     for seg in segments:
         for v in seg.values:
             alerts += _drop_alerts([v.overall, *v.nodes], labels, (seg.by, v.value))
@@ -919,4 +1057,5 @@ def compare_results(
 
     weak = tuple(w for w in _weak_point_changes(results) if w.id not in excluded)
     return Comparison(periods, float(alpha), float(confidence), overall, tuple(nodes), weak,
-                      bench_info, segments, check, tuple(alerts), tuple(warnings), dict(manifest or {}), model_change)
+                      bench_info, segments, check, tuple(alerts), tuple(warnings), dict(manifest or {}), model_change,
+                      structural=structural)

@@ -29,7 +29,8 @@ Formulas and references: docs/structural.md.
   of ``np.random.default_rng(seed)`` over all n prepared respondents — the draws of the
   scores' multinomial bootstrap (:mod:`csi.bootstrap`) — and re-estimates the whole model on
   the drawn complete rows; above 50 000 respondents, as the scores do, the replicates' moment
-  sums come from their normal approximation under Poisson(1) counts. Percentile intervals; p-value
+  sums come from their normal approximation under Poisson(1) counts. Percentile intervals; standard
+  errors the replicates' standard deviation (ddof 1), as the scores'; p-value
   :math:`2\min(\Pr^*(\theta^* \le 0), \Pr^*(\theta^* \ge 0))`, capped at 1.
 
 References
@@ -312,7 +313,8 @@ def estimate_structure(model: Model, responses: Responses, *, scheme: str | None
                          tuple(j for j in range(len(ids)) if j != sat and fit.total[sat, j] != 0), len(ids), len(item_ids))
         reps, failed = _replicates(x_all, keep, w, sizes, inner, scheme, scaled, st.tol, replicates, seed, layout)
         boot = {"reps": reps, "failed": failed, "confidence": confidence,
-                "lo_hi": percentile_ci(reps, confidence) if reps.size else None, "p": _p_value(reps) if reps.size else None}
+                "lo_hi": percentile_ci(reps, confidence) if reps.size else None, "p": _p_value(reps) if reps.size else None,
+                "se": reps.std(axis=0, ddof=1) if reps.shape[0] >= 2 else None}
     corr = cov / np.outer(np.sqrt(np.diag(cov)), np.sqrt(np.diag(cov)))
     section = structural_section(model, fit, mean, cov, corr, n, sizes, scheme, scaled, st.tol, boot)
     section["warnings"] = [f"{c}: negative total effect on {st.satisfaction} (reported as it is, --allow-negative)"

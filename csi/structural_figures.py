@@ -97,7 +97,8 @@ def _interval(boot: dict | None, col: int) -> dict[str, Any]:
     if boot is None or boot["lo_hi"] is None:
         return {}
     lo, hi = boot["lo_hi"]
-    return {"ci": [_num(lo[col]), _num(hi[col])], "p": _num(boot["p"][col])}
+    se = None if boot.get("se") is None else _num(boot["se"][col])
+    return {"ci": [_num(lo[col]), _num(hi[col])], "se": se, "p": _num(boot["p"][col])}
 
 
 def _flags(name: str, rc: float, av: float) -> list[str]:

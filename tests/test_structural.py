@@ -7,6 +7,7 @@ Sources are in tests/reference/REFERENCES.md (section "Structural models").
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -556,3 +557,47 @@ def test_markdown_digest_has_the_structural_tables(ecsi_model):
     for p in result.structural["paths"]:
         assert f"| {p['coefficient']:.3f} |" in md
     assert "HTMT 0.929 &gt; 0.90" in md  # the digest escapes ">" in text (csi.report.tables._md)
+
+
+def test_csv_export_round_trips_the_structural_model(tmp_path):
+    # csi score -o x.csv -o x.json: the CSV (UTF-8 with a byte-order mark) read back has one row
+    # per construct, path and impact whose numbers are the JSON's structural section's
+    from typer.testing import CliRunner
+
+    from csi.cli import app
+
+    folder = Path(__file__).resolve().parent.parent / "examples" / "ecsi_mobile"
+    out_csv, out_json = tmp_path / "r.csv", tmp_path / "r.json"
+    r = CliRunner().invoke(app, ["score", str(folder / "survey.csv"), "--model", str(folder / "model.yaml"), "-B", "50",
+                                 "--seed", "1", "-o", str(out_csv), "-o", str(out_json)], catch_exceptions=False)
+    assert r.exit_code == 0, r.stdout
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(out_csv, encoding="utf-8-sig", keep_default_na=False)
+    st = json.loads(out_json.read_text(encoding="utf-8"))["structural"]
+
+    def num(cell):
+        return None if cell == "" else float(cell)
+
+    rows = {(k, i): row for k, i, row in zip(table["kind"], table["id"], table.to_dict("records"), strict=True)}
+    assert sum(table["kind"].isin(["construct", "path", "impact"])) == len(st["constructs"]) + len(st["paths"]) + len(st["impacts"])
+    for c in st["constructs"]:
+        row = rows[("construct", c["id"])]
+        assert row["name"] == c["name"] and row["n"] == st["settings"]["n"] == 250
+        for col, key in (("score", "index"), ("se", "se"), ("p", "p"), ("alpha", "alpha"), ("r2", "r2"),
+                         ("r2_adjusted", "r2_adjusted"), ("alpha_standardised", "alpha_standardised"), ("rho_a", "rho_a"),
+                         ("rho_c", "rho_c"), ("ave", "ave")):
+            assert num(row[col]) == c[key], (c["id"], col)
+        assert [num(row["ci_low"]), num(row["ci_high"])] == c["ci"]
+    for p in st["paths"]:
+        row = rows[("path", f"{p['from']}->{p['to']}")]
+        assert (row["from"], row["to"]) == (p["from"], p["to"])
+        for col, key in (("score", "coefficient"), ("se", "se"), ("p", "p"), ("f2", "f2"), ("vif", "vif")):
+            assert num(row[col]) == p[key], (p["from"], p["to"], col)
+        assert [num(row["ci_low"]), num(row["ci_high"])] == p["ci"]
+    for i in st["impacts"]:
+        row = rows[("impact", i["driver"])]
+        assert (row["from"], row["to"]) == (i["driver"], st["satisfaction"])
+        assert (num(row["score"]), num(row["se"]), num(row["p"])) == (i["impact"], i["se"], i["p"])
+    # the node rows keep their columns, empty in the new ones
+    overall = rows[("index", "overall")]
+    assert all(overall[c] == "" for c in ("p", "from", "to", "r2", "rho_c", "vif"))

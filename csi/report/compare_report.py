@@ -24,7 +24,7 @@ from csi.report.fit import Column, print_table, wrap, wrap_text
 from csi.report.tables import escape_cell, fmt, fmt_p, md_code, md_text, text
 
 __all__ = ["to_json", "to_csv", "to_markdown", "render_comparison", "lang_of", "sparkline", "fmt_delta", "verdict_text",
-           "model_change_lines"]
+           "model_change_lines", "structural_title", "structural_label", "structural_note"]
 
 _TEXT = {
     "title": ("期间比较", "Period comparison"),
@@ -52,6 +52,12 @@ _TEXT = {
                      "The periods differ in model or scoring options (--allow-model-change): only nodes in every period "
                      "with unchanged bindings are compared"),
     "not_comparable": ("不可比", "not comparable"),
+    "structural": ("结构模型", "Structural model"),
+    "construct": ("构念", "Construct"),
+    "impact_of": ("{name} 的影响", "impact of {name}"),
+    "structural_note": ("构念指数 0–100；影响 = 驱动因素指数提高 5 分时满意度指数的变化（分）。这些检验自成一组做 Holm 校正。",
+                        "Construct indices are 0–100; an impact is the change of the satisfaction index for +5 points of "
+                        "the driver's index. These tests form their own Holm family."),
 }
 #: The reasons csi.structure gives, in Chinese ("only in …" is translated by its prefix).
 _REASON_ZH = {"bindings changed": "绑定已变", "a member changed": "下属节点有变", "only in ": "仅见于 "}
@@ -176,7 +182,9 @@ def _alert_text(a: Alert, lang: str) -> str:
     if a.code in ("action-worse", "fail-on-action"):
         return actions_report.alert_text(a, lang)
     where = "" if a.segment is None else f"{a.segment[1]} · "
-    what = where + (text("overall", lang) if a.node == "overall" else a.name)
+    if a.code == "structural-drop":
+        where = f"{_t('structural', lang)} · "
+    what = where + (text("overall", lang) if a.node == "overall" and a.code != "structural-drop" else a.name)
     if lang == "zh":
         line = f"{what} 下降 {-a.delta:.1f} 分（{fmt(a.previous)} → {fmt(a.last)}），Holm p {_p_phrase(a.p_adj)}"
     else:
@@ -258,6 +266,57 @@ def _significant_in_segments(seg: SegmentComparison) -> list[tuple[str, NodeComp
     return [(v.value, c) for v in seg.values for c in (v.overall, *v.nodes) if c.verdict in ("up", "down")]
 
 
+def structural_title(lang: str) -> tuple[str, str]:
+    """The structural table's title and the header of its name column."""
+    return _t("structural", lang), _t("construct", lang)
+
+
+def structural_label(c: NodeComparison, lang: str) -> str:
+    """How a row of the structural comparison is named: ``CSI · 顾客满意度``, a construct's
+    name, or ``感知质量 的影响`` / ``impact of Perceived quality``."""
+    if c.kind == "csi":
+        return f"CSI · {c.name}"
+    if c.kind == "impact":
+        return _t("impact_of", lang).format(name=c.name)
+    return c.name
+
+
+def structural_note(lang: str) -> str:
+    """The line under every structural table: the units, and that the tests are a family of their own."""
+    return _t("structural_note", lang)
+
+
+def _structural_table(comparison: Comparison, console: Console, lang: str) -> None:
+    st = comparison.structural
+    if st is None:
+        return
+    rows = st.rows
+    console.print()
+    title, header = structural_title(lang)
+    print_table(console, [Column(header, [structural_label(c, lang) for c in rows], "name", "left",
+                                 styles=["bold" if c.kind == "csi" else "" for c in rows]),
+                          *_change_columns(rows, comparison.labels, lang, trend_details=True)],
+                title=title, title_justify="left")
+    console.print(structural_note(lang), style="dim")
+
+
+def _structural_markdown(comparison: Comparison, lang: str) -> list[str]:
+    st = comparison.structural
+    if st is None:
+        return []
+    labels = comparison.labels
+    title, header = structural_title(lang)
+    head = [header, *[_md(lbl) for lbl in labels], _t("delta", lang), _t("p_adj", lang), _t("verdict", lang)]
+    lines = ["", f"## {title}", "", "| " + " | ".join(head) + " |",
+             "|---|" + "---:|" * (len(labels) + 2) + "---|"]
+    for c in st.rows:
+        name = _md(structural_label(c, lang))
+        lines.append("| " + " | ".join([f"**{name}**" if c.kind == "csi" else name, *[_score(c, i) for i in range(len(labels))],
+                                         f"{_arrow(c)} {fmt_delta(c.delta)}".strip(), fmt_p(c.p_adj), verdict_text(c.verdict, lang)])
+                     + " |")
+    return [*lines, "", structural_note(lang)]
+
+
 # ------------------------------------------------------------------ JSON, CSV
 def to_json(comparison: Comparison, indent: int | None = 2) -> str:
     """The comparison as ``csi.comparison/1`` JSON (full precision, NaN as null)."""
@@ -275,7 +334,8 @@ def _csv_num(x: float | int | None) -> float | int | str:
 
 
 def to_csv(comparison: Comparison) -> str:
-    """One row per node (the overall index first), then one per segment value and node.
+    """One row per node (the overall index first), then the structural model's rows (kind
+    ``csi``, ``construct``, ``impact``; docs/comparison-schema.md), then one per segment value and node.
 
     Wide format: ``score_<label>``, ``se_<label>`` and ``n_<label>`` for every period, then the
     last change and its test, the trend and the benchmark gap. Full precision; an empty cell is
@@ -309,6 +369,8 @@ def to_csv(comparison: Comparison) -> str:
         w.writerow([escape_cell(v) for v in cells + [""] * len(extra)])
 
     for c in (comparison.overall, *comparison.nodes):
+        row("", "", c)
+    for c in () if comparison.structural is None else comparison.structural.rows:
         row("", "", c)
     for seg in comparison.segments:
         for v in seg.values:
@@ -374,6 +436,7 @@ def to_markdown(comparison: Comparison, lang: str | None = None) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     if _has_absent(comparison):
         lines += ["", _t("absent", lang)]
+    lines += _structural_markdown(comparison, lang)
     lines += actions_report.markdown_lines(comparison, lang)
     if comparison.weak_points:
         lines += ["", f"## {_t('weak', lang)}", "",
@@ -453,6 +516,7 @@ def render_comparison(comparison: Comparison, console: Console, lang: str | None
     _node_table(comparison, console, lang)
     if _has_absent(comparison):
         console.print(_t("absent", lang), style="dim")
+    _structural_table(comparison, console, lang)
     actions_report.render_actions(comparison, console, lang)
 
     if comparison.weak_points:

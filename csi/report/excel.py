@@ -689,6 +689,8 @@ def comparison_to_xlsx(comparison: Comparison, lang: str | None = None) -> bytes
     _c_trend(_Sheet(wb.create_sheet("Trend")), comparison, lang)
     _c_weak(_Sheet(wb.create_sheet("Weak points")), comparison, lang)
     _c_segments(_Sheet(wb.create_sheet("Segments")), comparison, lang)
+    if comparison.structural is not None:
+        _c_structural(_Sheet(wb.create_sheet("Structural")), comparison, lang)
     if comparison.period_dates is not None:
         _c_actions(_Sheet(wb.create_sheet("Actions")), comparison, lang)
     wb.properties.title = f"{comparison.model_name} — {cword('title', lang)}"
@@ -858,6 +860,29 @@ def _c_weak(s: _Sheet, comparison: Comparison, lang: str) -> None:
     if not comparison.weak_points:
         s.put(s.row, 1, cword("no_weak", lang))
     s.finish(max_width=36)
+
+
+def _c_structural(s: _Sheet, comparison: Comparison, lang: str) -> None:
+    """The structural model's CSI, construct indices and impacts: scores, se, change and test per row."""
+    from csi.report.compare_report import structural_label, structural_note, structural_title
+
+    st = comparison.structural
+    assert st is not None
+    labels = comparison.labels
+    t = len(labels)
+    title, header = structural_title(lang)
+    s.title_block(title, structural_note(lang))
+    s.header([cword("id", lang), header, cword("kind", lang), *labels, *[f"{cword('se', lang)} {lbl}" for lbl in labels],
+              cword("delta", lang), cword("ci_low", lang), cword("ci_high", lang), "z", "p", cword("p_adj", lang), cword("verdict", lang)])
+    signed = "+0.00;-0.00;0.00"
+    for c in st.rows:
+        r = s.line([c.id, structural_label(c, lang), c.kind, *[_num(x) for x in c.scores], *[_num(x) for x in c.se], _num(c.delta),
+                    _num(c.delta_ci[0]), _num(c.delta_ci[1]), _num(c.z), _num(c.p), _num(c.p_adj), verdict_text(c.verdict, lang)],
+                   [None, None, None, *["0.00"] * t, *["0.00"] * t, signed, signed, signed, "0.00", F_P, F_P, None],
+                   group=c.kind == "csi")
+        _paint_verdict(s, r, [4 + 2 * t, 10 + 2 * t], c.verdict)
+    s.ws.freeze_panes = "C5"
+    s.finish(max_width=40)
 
 
 def _c_actions(s: _Sheet, comparison: Comparison, lang: str) -> None:

@@ -20,7 +20,17 @@ from typing import Any
 
 from csi.compare import Comparison, NodeComparison
 from csi.report import actions_report, grades_report
-from csi.report.compare_report import _BENCH_VERDICT, _alert_text, _check_text, _status, fmt_delta, verdict_text
+from csi.report.compare_report import (
+    _BENCH_VERDICT,
+    _alert_text,
+    _check_text,
+    _status,
+    fmt_delta,
+    structural_label,
+    structural_note,
+    structural_title,
+    verdict_text,
+)
 from csi.report.compare_report import _depths as comparison_depths
 from csi.report.compare_report import lang_of as comparison_lang
 from csi.report.findings import Finding, comparison_findings, result_findings, sections
@@ -574,7 +584,7 @@ def comparison_to_html(comparison: Comparison, lang: str | None = None) -> str:
     model_name = comparison.model_name or cword("title", lang)
     body = [_c_masthead(comparison, lang, model_name), _c_kpis(comparison, lang), _findings(comparison_findings(comparison), lang),
             _c_alerts(comparison, lang),
-            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang),
+            _c_trends(comparison, lang), _c_moves(comparison, lang), _c_table(comparison, lang), _c_structural(comparison, lang),
             actions_report.html_section(comparison, lang), _c_weak(comparison, lang),
             _c_segments(comparison, lang), _c_warnings(comparison, lang), _c_footer(comparison, lang)]
     return _page(f"{model_name} — {cword('title', lang)}", lang, body)
@@ -764,6 +774,28 @@ def _c_table(comparison: Comparison, lang: str) -> str:
         rows.append(f"<tr class='{cls}'>{''.join(cells)}</tr>")
     return (f'<section class="card" id="scores"><h2>{esc(cword("scores_periods", lang))}</h2><div class="scroll"><table class="tree"><thead><tr>'
             f'{"".join(head)}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>\n')
+
+
+def _c_structural(comparison: Comparison, lang: str) -> str:
+    """The structural model's CSI, construct indices and impacts across the periods (empty without one)."""
+    st = comparison.structural
+    if st is None:
+        return ""
+    labels = comparison.labels
+    title, header = structural_title(lang)
+    head = [f"<th>{esc(header)}</th>", *[f"<th class='r'>{esc(lbl)}</th>" for lbl in labels],
+            f"<th class='r'>{esc(cword('delta', lang))}</th>", f"<th class='r hide-narrow'>{esc(cword('ci_delta', lang))}</th>",
+            f"<th class='r'>{esc(cword('p_adj', lang))}</th>", f"<th class='hide-narrow'>{esc(cword('verdict', lang))}</th>"]
+    rows = []
+    for c in st.rows:
+        ci = f"[{fmt_delta(c.delta_ci[0])}, {fmt_delta(c.delta_ci[1])}]" if math.isfinite(c.delta_ci[0]) else ""
+        rows.append(f"<tr class='{'lvl0' if c.kind == 'csi' else ''}'><td>{esc(structural_label(c, lang))}</td>"
+                    + "".join(f"<td class='r'>{_score_at(c, i)}</td>" for i in range(len(labels)))
+                    + f"<td class='r'>{_delta_html(c)}</td><td class='r hide-narrow'>{ci}</td><td class='r'>{esc(fmt_p(c.p_adj))}</td>"
+                      f"<td class='hide-narrow'>{_verdict_badge(c, lang)}</td></tr>")
+    return (f'<section class="card" id="structural"><h2>{esc(title)}</h2><div class="scroll"><table class="tree"><thead><tr>'
+            f'{"".join(head)}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+            f'<p class="note">{esc(structural_note(lang))}</p></section>\n')
 
 
 def _verdict_badge(c: NodeComparison, lang: str) -> str:

@@ -127,20 +127,27 @@ def weights_json(comparison: Any) -> str:
 
 
 def to_csv(result: Result) -> str:
-    """One row per node (the overall index first), machine-readable, full precision."""
+    """One row per node (the overall index first), machine-readable, full precision; with a
+    structural model also one row per construct, path and impact and the columns of
+    :data:`csi.report.structural_csv.COLUMNS` (docs/structural.md)."""
+    from csi.report import structural_csv
+
+    extra = [] if result.structural is None else [""] * len(structural_csv.COLUMNS)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow([*CSV_COLUMNS, *(structural_csv.COLUMNS if extra else ())])
     o = result.overall
     w.writerow([escape_cell(v) for v in ("overall", result.manifest.get("model", {}).get("name", "overall"), "", "index", "", 1.0,
-                                          1.0, o.score, o.se, o.ci[0], o.ci[1], o.n, "", "", "")])
+                                          1.0, o.score, o.se, o.ci[0], o.ci[1], o.n, "", "", "", *extra)])
     for node in result.nodes:
         e = node.estimate
         w.writerow([escape_cell(v) for v in (node.id, node.name, node.parent or "", node.kind, node.method or "", node.weight,
                                               node.global_weight, e.score, e.se, e.ci[0], e.ci[1], e.n,
                                               "" if node.target is None else node.target,
                                               "" if node.low_share is None else node.low_share,
-                                              "" if node.alpha is None else node.alpha)])
+                                              "" if node.alpha is None else node.alpha, *extra)])
+    for row in [] if result.structural is None else structural_csv.structural_rows(result.structural):
+        w.writerow([escape_cell(v) for v in row])
     return buf.getvalue()
 
 
