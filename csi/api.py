@@ -139,10 +139,12 @@ def score_table(table: Table, model: Model, options: ScoreOptions | None = None,
     ``rank``: also the league table of the units of ``rank.by`` (:func:`csi.ranking.rank_units`),
     in the result's ``rankings``; that column is not a breakdown unless it is in ``by``.
     """
+    from csi.importance import check_rank_by
     from csi.scoring import score
     from csi.survey.prepare import prepare
 
     options = options or ScoreOptions()
+    check_rank_by(model, options.rank_by)  # before the answers are prepared
     if rank is not None:
         from csi.ranking import node_for
 

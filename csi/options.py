@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ScoreOptions", "RankOptions"]
+__all__ = ["ScoreOptions", "RankOptions", "RANK_BY"]
+
+#: How weak points are ranked (``csi score --rank-by``): by loss, or by derived importance × gap.
+RANK_BY = ("loss", "ipma")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,8 @@ class ScoreOptions:
     bootstrap_weights: bool = False
     #: Up to this many masked comments per weak point, from respondents who rated it low.
     verbatims: int = 0
+    #: Rank weak points by ``loss`` (global weight × gap) or ``ipma`` (derived importance × gap).
+    rank_by: str = "loss"
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,11 +138,15 @@ class WeakPoint:
     stability: float
     #: Masked comments of respondents who rated this indicator low (--verbatims).
     verbatims: tuple[str, ...] = ()
+    #: Derived importance × max(target − score, 0): what the weak points are ranked by under --rank-by ipma.
+    priority: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = {"rank": self.rank, "id": self.id, "name": self.name, "score": _num(self.score), "importance": self.importance,
              "target": self.target, "loss": _num(self.loss), "quadrant": self.quadrant, "low_share": _num(self.low_share),
              "stability": _num(self.stability)}
+        if self.priority is not None:
+            d["priority"] = _num(self.priority)
         if self.verbatims:
             d["verbatims"] = list(self.verbatims)
         return d
@@ -152,7 +156,7 @@ class WeakPoint:
         return cls(int(d["rank"]), d["id"], d.get("name", d["id"]), _fnum(d.get("score")), float(d["importance"]),
                    float(d["target"]), _fnum(d.get("loss")), d.get("quadrant", ""),
                    None if d.get("low_share") is None else float(d["low_share"]), _fnum(d.get("stability")),
-                   tuple(d.get("verbatims", ())))
+                   tuple(d.get("verbatims", ())), None if d.get("priority") is None else float(d["priority"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +219,8 @@ class Result:
     structural: dict[str, Any] | None = None
     #: League tables (``csi rank``, ``csi score --rank``): the JSON section ``rankings``, present when not empty.
     rankings: tuple[Ranking, ...] = ()
+    #: The IPA matrix: which importance it shows and each indicator's (docs/methods.md#ipa); None in results written before it.
+    ipa: dict[str, Any] | None = None
 
     def node(self, node_id: str) -> NodeScore:
         for n in self.nodes:
@@ -232,6 +238,7 @@ class Result:
             "nps": self.nps,
             "nodes": [n.to_dict() for n in self.nodes],
             "weak_points": [w.to_dict() for w in self.weak_points],
+            **({"ipa": self.ipa} if self.ipa is not None else {}),
             "segments": [s.to_dict() for s in self.segments],
             "data_quality": self.data_quality,
             "warnings": list(self.warnings),
@@ -262,6 +269,7 @@ class Result:
             grades=d.get("grades"),
             structural=d.get("structural"),
             rankings=tuple(Ranking.from_dict(r) for r in d.get("rankings", [])),
+            ipa=d.get("ipa"),
         )
 
 

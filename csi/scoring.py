@@ -361,6 +361,9 @@ def _check_replicates(model: Model, options: ScoreOptions, breakdowns: Sequence[
 
 def _score(model: Model, responses: Responses, options: ScoreOptions, weights: Mapping[str, GroupWeights] | None,
            manifest: Mapping[str, object] | None, progress: Callable[[int, int], None] | None, limits: Limits) -> Result:
+    from csi.importance import check_rank_by
+
+    check_rank_by(model, options.rank_by)
     breakdowns = _breakdowns(responses, options.min_group)
     _check_replicates(model, options, breakdowns, limits)
     if weights is None:
@@ -414,11 +417,13 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
                                    low_share=float(fit.low_share[j])))
     overall = group_est[0]
 
-    importance = np.array([tree.global_[item.id] for item in model.items])
-    targets = np.array([options.target if options.target is not None else item.target for item in model.items])
-    weak = rank_weak_points(model.items, fit.item, importance, targets, fit.low_share, fit.item_reps, options.top)
-    if options.verbatims > 0 and responses.comments:
-        weak = _with_verbatims(weak, model, responses, options.verbatims)
+    structural = None
+    if model.structure is not None:
+        from csi.structural import estimate_structure
+
+        structural = estimate_structure(model, responses, replicates=options.bootstrap, seed=options.seed,
+                                        confidence=options.confidence)
+    weak, ipa = _weak_points(model, responses, fit, tree, options, structural, warnings)
 
     outcome = None
     if fit.outcome is not None and fit.outcome_reps is not None:
@@ -458,15 +463,36 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
                             f"about {needed} responses would be needed")
     if fit.n < 30:
         warnings.append(f"only {fit.n} respondents: intervals are rough")
-    structural = None
-    if model.structure is not None:
-        from csi.structural import estimate_structure
-
-        structural = estimate_structure(model, responses, replicates=options.bootstrap, seed=options.seed,
-                                        confidence=options.confidence)
     return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
                   manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
-                  warnings=tuple(warnings), structural=structural)
+                  warnings=tuple(warnings), structural=structural, ipa=ipa)
+
+
+def _weak_points(model: Model, responses: Responses, fit: _Fit, tree: _Tree, options: ScoreOptions,
+                 structural: dict[str, Any] | None, warnings: list[str]) -> tuple[list[WeakPoint], dict[str, Any]]:
+    """The weak points (ranked by ``options.rank_by``) and the result's ``ipa`` section: the
+    importance axis of the IPA matrix (:mod:`csi.importance`) and each indicator's quadrant."""
+    from csi.importance import derived_importance
+    from csi.weakpoints import ipa_quadrants
+
+    importance = np.array([tree.global_[item.id] for item in model.items])
+    axis = derived_importance(model, responses, importance, structural, warnings)
+    if options.rank_by == "ipma" and not axis.derived:
+        raise DataError(Issue("rank-by-ipma", "--rank-by ipma ranks weak points by derived importance, which needs "
+                              f"relative weights on the outcome: {axis.details['not_derived']}", path="outcome"))
+    targets = np.array([options.target if options.target is not None else item.target for item in model.items])
+    weak = rank_weak_points(model.items, fit.item, importance, targets, fit.low_share, fit.item_reps, options.top,
+                            derived=axis.values, rank_by=options.rank_by)
+    if options.verbatims > 0 and responses.comments:
+        weak = _with_verbatims(weak, model, responses, options.verbatims)
+    quadrants = ipa_quadrants(axis.values, fit.item)
+    scored = np.isfinite(fit.item)
+    ipa = {"importance": axis.kind, "rank_by": options.rank_by, **_plain(dict(axis.details)),
+           "mean_importance": float(np.mean(axis.values)),
+           "mean_score": float(np.nanmean(fit.item)) if scored.any() else None,
+           "items": [{"id": item.id, "importance": float(v), "quadrant": q if ok else None}
+                     for item, v, q, ok in zip(model.items, axis.values, quadrants, scored, strict=True)]}
+    return weak, ipa
 
 
 def _with_verbatims(weak: Sequence[WeakPoint], model: Model, responses: Responses, k: int) -> list[WeakPoint]:

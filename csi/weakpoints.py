@@ -12,8 +12,12 @@ Each indicator also gets its IPA quadrant (Martilla & James 1977, J. Marketing 4
 importance Iⱼ against performance Pⱼ with cross-hairs at their means —
 ``concentrate_here`` (important, below average), ``keep_up_the_good_work`` (important, above),
 ``low_priority`` (less important, below), ``possible_overkill`` (less important, above) — the
-importance–satisfaction matrix of GB/T 19038-2009 Annex D. *Rank stability* is the share of
-bootstrap replicates in which j is among the top K by loss.
+importance–satisfaction matrix of GB/T 19038-2009 Annex D. The importance axis is the *derived*
+importance of :mod:`csi.importance` when the model has an outcome block (relative weights on
+the outcome, or the IPMA importance of ``paths:``), else Iⱼ. With ``rank_by="ipma"`` the
+weak points are ranked by derived importance × max(Tⱼ − Pⱼ, 0) (the IPMA ranking, Ringle &
+Sarstedt 2016) rather than by loss; the loss itself is always Iⱼ · max(Tⱼ − Pⱼ, 0). *Rank
+stability* is the share of bootstrap replicates in which j is among the top K by the same rule.
 
 >>> import numpy as np
 >>> from csi.model import load_model_text
@@ -31,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from csi.model import Item
+from csi.options import RANK_BY
 from csi.result import WeakPoint
 
 __all__ = ["losses", "ipa_quadrants", "rank_weak_points"]
@@ -62,28 +67,46 @@ def rank_weak_points(
     low_share: np.ndarray,
     replicate_scores: np.ndarray,
     top: int,
+    *,
+    derived: np.ndarray | None = None,
+    rank_by: str = "loss",
 ) -> list[WeakPoint]:
     """The indicators with a positive loss, largest first, at most ``top`` of them.
 
-    ``replicate_scores`` (B × k) are the bootstrap replicates of the scores; stability is the
-    share of replicates in which the indicator is among the ``top`` largest positive losses.
+    ``derived`` is the importance axis of the IPA matrix (:mod:`csi.importance`; default
+    ``importance``, the global weights): the quadrants use it. ``rank_by="ipma"`` ranks by
+    ``derived`` × max(Tⱼ − Pⱼ, 0) instead of the loss (the indicators where it is positive),
+    and each weak point carries that product as ``priority``. ``replicate_scores`` (B × k) are
+    the bootstrap replicates of the scores; stability is the share of replicates in which the
+    indicator is among the ``top`` largest positive values of the same rule, the importance
+    kept at its full-sample value.
     """
+    if rank_by not in RANK_BY:
+        raise ValueError(f"rank_by must be one of {', '.join(RANK_BY)}, got {rank_by!r}")
+    axis = importance if derived is None else derived
+    rule = importance if rank_by == "loss" else axis
     loss = losses(importance, scores, targets)
-    quadrant = ipa_quadrants(importance, scores)
-    order = [j for j in np.argsort(-loss, kind="stable") if loss[j] > 0][:top]
-    stability = np.zeros(len(items))
-    if replicate_scores.shape[0] and top > 0:
-        rep_loss = losses(importance[None, :], replicate_scores, targets[None, :])
-        kk = min(top, len(items))
-        # the top-k positions of each replicate; ties broken by index, as for the point estimate
-        part = np.argsort(-rep_loss, axis=1, kind="stable")[:, :kk]
-        in_top = np.zeros_like(rep_loss, dtype=bool)
-        np.put_along_axis(in_top, part, True, axis=1)
-        in_top &= rep_loss > 0
-        stability = in_top.mean(axis=0)
+    metric = loss if rank_by == "loss" else losses(rule, scores, targets)
+    quadrant = ipa_quadrants(axis, scores)
+    order = [j for j in np.argsort(-metric, kind="stable") if metric[j] > 0][:top]
+    stability = _stability(rule, targets, replicate_scores, top)
     return [
         WeakPoint(rank=r + 1, id=items[j].id, name=items[j].name, score=float(scores[j]), importance=float(importance[j]),
                   target=float(targets[j]), loss=float(loss[j]), quadrant=quadrant[j], low_share=float(low_share[j]),
-                  stability=float(stability[j]))
+                  stability=float(stability[j]), priority=None if rank_by == "loss" else float(metric[j]))
         for r, j in enumerate(order)
     ]
+
+
+def _stability(importance: np.ndarray, targets: np.ndarray, replicate_scores: np.ndarray, top: int) -> np.ndarray:
+    """Share of replicates in which each indicator is among the ``top`` largest positive
+    importance × gap values (ties broken by model order, as for the point estimate)."""
+    k = importance.shape[0]
+    if not replicate_scores.shape[0] or top <= 0:
+        return np.zeros(k)
+    rep = losses(importance[None, :], replicate_scores, targets[None, :])
+    part = np.argsort(-rep, axis=1, kind="stable")[:, :min(top, k)]
+    in_top = np.zeros_like(rep, dtype=bool)
+    np.put_along_axis(in_top, part, True, axis=1)
+    in_top &= rep > 0
+    return in_top.mean(axis=0)

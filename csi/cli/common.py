@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ModelOpt", "SheetOpt", "PresetOpt", "FormatOpt", "OutputOpt", "QuietOpt", "DebugOpt", "MkdirOpt", "MethodOpt",
-    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "DataArg", "WeightColumnOpt", "SeedOpt", "PopulationOpt", "ConfidenceOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy",
+    "AllowNegativeOpt", "PolicyOpt", "LangOpt", "MaxMemoryOpt", "DataArg", "WeightColumnOpt", "SeedOpt", "PopulationOpt", "ConfidenceOpt", "limits", "fail", "errors", "check_lang", "check_format", "check_policy", "check_rank_by",
     "sheet_arg", "plan", "write", "output_help", "quiet_on_broken_pipe", "stdout_console", "finite",
 ]
 
@@ -209,6 +209,13 @@ def check_format(fmt: str, kind: str) -> None:
     allowed = ["table", *stdout_formats(kind)]
     if fmt not in allowed:
         raise typer.BadParameter(f"use one of {', '.join(allowed)}", param_hint="--format")
+
+
+def check_rank_by(rank_by: str) -> None:
+    from csi.options import RANK_BY
+
+    if rank_by not in RANK_BY:
+        raise typer.BadParameter(f"use {' or '.join(RANK_BY)}", param_hint="--rank-by")
 
 
 def check_policy(policy: str | None) -> None:

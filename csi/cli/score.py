@@ -31,6 +31,7 @@ from csi.cli.common import (
     WeightColumnOpt,
     check_format,
     check_policy,
+    check_rank_by,
     check_scheme,
     errors,
     finite,
@@ -60,6 +61,7 @@ def score(
     weight_column: WeightColumnOpt = None,
     target: Annotated[float | None, typer.Option("--target", min=0, max=100, callback=finite, help="Target score for every indicator (default: the model's).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", min=0, help="How many weak points to list.")] = 5,
+    rank_by: Annotated[str, typer.Option("--rank-by", metavar="loss|ipma", help="Rank weak points by loss (global weight × gap to target: the index points lost) or ipma (derived importance × gap: relative weights on the outcome, or IPMA total effects with paths:; needs an outcome block or paths:). Example: csi score survey.xlsx --rank-by ipma")] = "loss",
     verbatims: Annotated[int, typer.Option("--verbatims", min=0, help="Quote up to K comments (phone numbers, e-mails, IDs and the respondent's own name masked) from clients who rated each weak point low; needs comments: in the model.")] = 0,
     bootstrap: Annotated[int, typer.Option("--bootstrap", "-B", min=0, help="Bootstrap replicates for SEs and intervals (0: none).")] = 1000,
     seed: SeedOpt = 0,
@@ -82,10 +84,12 @@ def score(
     """Score a survey export: the CSI, every dimension and indicator, and the weak points.
 
     Example: csi score examples/accounting_2026Q3.xlsx --by 部门 -o q3.json -o q3.md
+    Weak points by derived importance: csi score examples/accounting_2026Q3.xlsx --rank-by ipma
     """
     check_format(fmt, "result")
     check_policy(policy)
     check_scheme(scheme)
+    check_rank_by(rank_by)
     with errors(debug):
         from csi.api import RankOptions, ReadOptions, ScoreOptions, score_export
         from csi.progress import Progress
@@ -93,7 +97,7 @@ def score(
         planned = plan(output, [data, model], "result", mkdir=mkdir, extra=[exclusions])
         options = ScoreOptions(bootstrap=bootstrap, seed=seed, confidence=confidence, top=top, target=target,
                                population=population, min_group=min_group, bootstrap_weights=bootstrap_weights,
-                               verbatims=verbatims)
+                               verbatims=verbatims, rank_by=rank_by)
         read = ReadOptions(sheet=sheet_arg(sheet), preset=preset, strict=strict, by=tuple(by) if by else None,
                            weight_column=weight_column, limits=limits(max_memory))
         with Progress() as bar:  # one status line for the read and the bootstrap

@@ -32,6 +32,7 @@ from csi.report.labels import (
     cword,
     default_target,
     display_width,
+    ipa_axis,
     ipa_points,
     tone,
     top_groups,
@@ -39,7 +40,18 @@ from csi.report.labels import (
 )
 from csi.report.ranking import add_sheets
 from csi.report.svg import nice_ticks
-from csi.report.tables import _depths, escape_cell, lang_of, quadrant_text, reason_text
+from csi.report.tables import (
+    _depths,
+    escape_cell,
+    ipa_basis,
+    ipa_disagreement,
+    lang_of,
+    quadrant_text,
+    rank_by,
+    reason_text,
+    structural_csi,
+    weak_title,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -329,7 +341,12 @@ def _summary(s: _Sheet, result: Result, lang: str) -> None:
     s.row += 1
     s.header([word("measure", lang), word("score", lang), word("ci_low", lang), word("ci_high", lang), word("se", lang), word("n", lang)])
     overall_row = s.row
-    _estimate_row(s, word("overall", lang), result.overall)
+    sc = structural_csi(result)
+    if sc is not None:  # a structural model's CSI leads; the tree's index is its drivers'
+        _estimate_row(s, word("csi_structural", lang), sc)
+        _estimate_row(s, word("drivers_index", lang), result.overall)
+    else:
+        _estimate_row(s, word("overall", lang), result.overall)
     if result.outcome is not None:
         _estimate_row(s, word("outcome", lang), result.outcome)
     if result.nps and result.nps.get("score") is not None:
@@ -422,25 +439,31 @@ def _scores(s: _Sheet, result: Result, lang: str) -> None:
 
 
 def _weak(s: _Sheet, result: Result, lang: str) -> None:
-    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+    from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
-    from openpyxl.chart.series import SeriesLabel, StrRef
 
     parents = {n.id: n.parent for n in result.nodes}
     names = {n.id: n.name for n in result.nodes}
-    s.title_block(word("weak", lang), word("loss_note", lang))
+    s.title_block(weak_title(result, lang), word("loss_note", lang))
     s.ws.row_dimensions[2].height = 30
     s.ws.merge_cells("A2:K2")
     s.ws["A2"].alignment = s.Alignment(wrap_text=True, vertical="top")
+    ipma = rank_by(result) == "ipma"
     head = s.header(["#", word("id", lang), word("node", lang), word("group", lang), word("score", lang), word("target", lang),
-                     word("importance", lang), word("loss", lang), word("quadrant", lang), word("low", lang), word("stability", lang)])
+                     word("importance", lang), word("loss", lang), word("quadrant", lang), word("low", lang), word("stability", lang)]
+                    + ([word("priority", lang)] if ipma else []))
     first = s.row
     for wp in result.weak_points:
         top = _top(wp.id, parents)
         s.line([wp.rank, wp.id, wp.name, names.get(top, "") if top and top != wp.id else "", _num(wp.score), wp.target,
-                _num(wp.importance), _num(wp.loss), quadrant_text(wp.quadrant, lang), wp.low_share, _num(wp.stability)],
-               [F_INT, None, None, None, F_SCORE, F_INT, F_PCT, F_LOSS, None, F_PCT0, F_PCT0])
+                _num(wp.importance), _num(wp.loss), quadrant_text(wp.quadrant, lang), wp.low_share, _num(wp.stability)]
+               + ([_num(wp.priority)] if ipma else []),
+               [F_INT, None, None, None, F_SCORE, F_INT, F_PCT, F_LOSS, None, F_PCT0, F_PCT0, "0.000"])
     last = s.row - 1
+    differ = ipa_disagreement(result, lang) if result.weak_points else None
+    for note in ([ipa_basis(result, lang)] if result.weak_points else []) + ([differ] if differ else []):
+        s.put(s.row, 1, note, width=False)
+        s.row += 1
     quotes = [(wp, q) for wp in result.weak_points for q in wp.verbatims]
     if quotes:
         s.row += 1
@@ -473,19 +496,34 @@ def _weak(s: _Sheet, result: Result, lang: str) -> None:
         s.put(s.row, 1, word("no_weak", lang))
         s.row += 1
 
+    _ipa(s, result, lang, loss_rows)
+
+
+def _ipa(s: _Sheet, result: Result, lang: str, loss_rows: int) -> None:
+    """The IPA matrix below the weak points: the indicators' importance (the axis the result's
+    ``ipa`` names), score and quadrant, and a scatter chart with the cross-hairs."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+    from openpyxl.chart.series import SeriesLabel, StrRef
+
     points, mean_imp, mean_score = ipa_points(result)
     if not points:
         s.finish()
         return
+    parents = {n.id: n.parent for n in result.nodes}
+    names = {n.id: n.name for n in result.nodes}
+    x_title, percent = ipa_axis(result, lang)
+    f_imp = F_PCT if percent else "0.000"
     s.row += 2
     s.heading(word("ipa", lang))
+    s.put(s.row, 1, ipa_basis(result, lang), width=False)
+    s.row += 1
     ipa_head = s.header(["#", word("id", lang), word("node", lang), word("group", lang), word("importance", lang), word("score", lang),
                          word("quadrant", lang)])
     ipa_first = s.row
     for p in points:
         top = _top(p.id, parents)
         s.line([p.number, p.id, p.name, names.get(top, "") if top and top != p.id else "", p.importance, p.score,
-                quadrant_text(p.quadrant, lang)], [F_INT, None, None, None, F_PCT, F_SCORE, None])
+                quadrant_text(p.quadrant, lang)], [F_INT, None, None, None, f_imp, F_SCORE, None])
     # the cross-hairs as two short lines, each a pair of points, and the quadrants' names as
     # points without markers, labelled, in the corners
     xs = [p.importance for p in points] + [mean_imp]
@@ -499,22 +537,22 @@ def _weak(s: _Sheet, result: Result, lang: str) -> None:
     yhi = min(100.0, math.ceil((max(ys) + 3) / 5) * 5)
     s.row += 1
     cross = s.header(["", word("importance", lang), word("score", lang)])
-    s.line([word("ipa_x", lang), mean_imp, ylo], [None, F_PCT, F_SCORE])
-    s.line(["", mean_imp, yhi], [None, F_PCT, F_SCORE])
-    s.line([word("ipa_y", lang), xlo, mean_score], [None, F_PCT, F_SCORE])
-    s.line(["", xhi, mean_score], [None, F_PCT, F_SCORE])
+    s.line([x_title, mean_imp, ylo], [None, f_imp, F_SCORE])
+    s.line(["", mean_imp, yhi], [None, f_imp, F_SCORE])
+    s.line([word("ipa_y", lang), xlo, mean_score], [None, f_imp, F_SCORE])
+    s.line(["", xhi, mean_score], [None, f_imp, F_SCORE])
     dx, dy = (xhi - xlo) * 0.01, (yhi - ylo) * 0.04
     corners = {"possible_overkill": (xlo + dx, yhi - dy, "r"), "keep_up_the_good_work": (xhi - dx, yhi - dy, "l"),
                "low_priority": (xlo + dx, ylo + dy, "r"), "concentrate_here": (xhi - dx, ylo + dy, "l")}
-    corner_rows = {q: s.line([quadrant_text(q, lang), x, y], [None, F_PCT, F_SCORE]) for q, (x, y, _) in corners.items()}
+    corner_rows = {q: s.line([quadrant_text(q, lang), x, y], [None, f_imp, F_SCORE]) for q, (x, y, _) in corners.items()}
 
     sc = ScatterChart(scatterStyle="lineMarker")
     sc.title = word("ipa", lang)
-    sc.x_axis.title = word("ipa_x", lang)
+    sc.x_axis.title = x_title
     sc.y_axis.title = word("ipa_y", lang)
     sc.x_axis.scaling.min, sc.x_axis.scaling.max, sc.x_axis.majorUnit = xlo, xhi, xstep
     sc.y_axis.scaling.min, sc.y_axis.scaling.max, sc.y_axis.majorUnit = ylo, yhi, 5
-    sc.x_axis.numFmt = "0%" if xstep >= 0.01 else "0.0%"
+    sc.x_axis.numFmt = ("0%" if xstep >= 0.01 else "0.0%") if percent else ("0.00" if xstep >= 0.01 else "0.000")
     sc.y_axis.numFmt = "0"
     sc.x_axis.majorGridlines = None
     # labels alternate right and left down a column of equally important indicators

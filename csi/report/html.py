@@ -40,6 +40,7 @@ from csi.report.labels import (
     TONE_COLOURS,
     cword,
     default_target,
+    ipa_axis,
     ipa_points,
     tone,
     top_groups,
@@ -47,7 +48,18 @@ from csi.report.labels import (
 )
 from csi.report.ranking import ranking_html
 from csi.report.svg import esc, ipa_svg, trend_svg
-from csi.report.tables import _depths, fmt, fmt_p, lang_of, quadrant_text, quality_lines
+from csi.report.tables import (
+    _depths,
+    fmt,
+    fmt_p,
+    ipa_basis,
+    ipa_disagreement,
+    lang_of,
+    quadrant_text,
+    quality_lines,
+    structural_csi,
+    weak_title,
+)
 from csi.result import Estimate, Result
 
 __all__ = ["to_html", "comparison_to_html"]
@@ -336,17 +348,23 @@ def _basename(path: str) -> str:
 def _kpis(result: Result, lang: str) -> str:
     o = result.overall
     target = default_target(result)
-    t = tone(o.score, target)
+    sc = structural_csi(result)
+    lead = o if sc is None else sc  # a structural model's CSI leads; the tree's index is its drivers'
+    t = tone(lead.score, target)
     conf = _confidence(result)
     sub = []
-    ci = _ci_text(o)
+    ci = _ci_text(lead)
     if ci:
         sub.append(f"{conf}% {esc(word('ci', lang))} {ci}")
     if target is not None:
         sub.append(f"{esc(word('target', lang))} {fmt(target, 0)}")
-    cards = [f'<div class="kpi main {t}"><div class="label">{esc(word("overall", lang))}</div>'
-             f'<div class="value {t}">{fmt(o.score)}</div><div class="sub">{" · ".join(sub)}</div>'
-             f"{_track(o.score, o.ci, target, t)}</div>"]
+    cards = [f'<div class="kpi main {t}"><div class="label">{esc(word("overall" if sc is None else "csi_structural", lang))}</div>'
+             f'<div class="value {t}">{fmt(lead.score)}</div><div class="sub">{" · ".join(sub)}</div>'
+             f"{_track(lead.score, lead.ci, target, t)}</div>"]
+    if sc is not None:
+        tt = tone(o.score, target)
+        cards.append(f'<div class="kpi {tt}"><div class="label">{esc(word("drivers_index", lang))}</div>'
+                     f'<div class="value {tt}">{fmt(o.score)}</div><div class="sub">{_ci_text(o)}</div></div>')
     if result.outcome is not None:
         e = result.outcome
         tt = tone(e.score, target)
@@ -394,7 +412,8 @@ def _ipa(result: Result, lang: str) -> str:
     if len(points) < 2:
         return ""
     names = {q: quadrant_text(q, lang) for q in QUADRANT_ORDER}
-    svg = ipa_svg(points, mi, mp, names, word("ipa_x", lang), word("ipa_y", lang), word("ipa", lang))
+    x_title, percent = ipa_axis(result, lang)
+    svg = ipa_svg(points, mi, mp, names, x_title, word("ipa_y", lang), word("ipa", lang), percent)
     key = []
     for q in QUADRANT_ORDER:
         members = sorted((p for p in points if p.quadrant == q), key=lambda p: p.score)
@@ -404,11 +423,12 @@ def _ipa(result: Result, lang: str) -> str:
         key.append(f'<h3><i style="background:#{QUADRANT_COLOURS[q]}"></i>{esc(names[q])}</h3>'
                    f'<p>{esc(word("quadrant_" + q, lang))}</p><ol>{lis}</ol>')
     return (f'<section class="card" id="ipa"><h2>{esc(word("ipa", lang))}</h2><div class="ipa-wrap"><div>{svg}'
-            f'<p class="note">{esc(word("ipa_note", lang))}</p></div><div class="key">{"".join(key)}</div></div></section>\n')
+            f'<p class="note">{esc(ipa_basis(result, lang))} {esc(word("ipa_note", lang))}</p></div>'
+            f'<div class="key">{"".join(key)}</div></div></section>\n')
 
 
 def _weak_points(result: Result, lang: str) -> str:
-    head = f'<section class="card" id="weak-points"><h2>{esc(word("weak", lang))}</h2>'
+    head = f'<section class="card" id="weak-points"><h2>{esc(weak_title(result, lang))}</h2>'
     if not result.weak_points:
         return head + f'<p>{esc(word("no_weak", lang))}</p></section>\n'
     top = max((w.loss for w in result.weak_points if math.isfinite(w.loss)), default=0.0) or 1.0
@@ -418,6 +438,8 @@ def _weak_points(result: Result, lang: str) -> str:
     for wp in result.weak_points:
         dim = names.get(_top_of(wp.id, parents) or "", "")
         low = "" if wp.low_share is None else f" · {esc(word('low', lang))} {fmt(wp.low_share * 100, 0)}%"
+        if wp.priority is not None:
+            low += f" · {esc(word('priority', lang))} {fmt(wp.priority, 3)}"
         stab = "–" if not math.isfinite(wp.stability) else f"{fmt(wp.stability * 100, 0)}%"
         rows.append(
             f'<div class="wp"><div class="rank">{wp.rank}</div>'
@@ -426,7 +448,9 @@ def _weak_points(result: Result, lang: str) -> str:
             f'<span class="t-{tone(wp.score, wp.target)}">{fmt(wp.score)}</span> / {esc(word("target", lang))} {fmt(wp.target, 0)}{low}</small></div>'
             f'<div class="loss"><div class="lossbar" style="width:{_pct(wp.loss / top * 100)}"></div><b>−{fmt(wp.loss, 2)}</b></div>'
             f'<div class="stab"><b>{stab}</b>{esc(word("stability", lang))}</div>{_quotes(wp.verbatims)}</div>')
-    return head + f'<div class="weak">{"".join(rows)}</div><p class="note">{esc(word("loss_note", lang))}</p></section>\n'
+    differ = ipa_disagreement(result, lang)
+    notes = "".join(f'<p class="note">{esc(n)}</p>' for n in [word("loss_note", lang), ipa_basis(result, lang), *([differ] if differ else [])])
+    return head + f'<div class="weak">{"".join(rows)}</div>{notes}</section>\n'
 
 
 def _quotes(verbatims: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from csi.result import Result
 
-__all__ = ["word", "cword", "tone", "default_target", "top_groups", "IpaPoint", "ipa_points", "display_width", "TONE_COLOURS",
+__all__ = ["word", "cword", "tone", "default_target", "top_groups", "IpaPoint", "ipa_points", "ipa_axis", "display_width", "TONE_COLOURS",
            "QUADRANT_ORDER", "QUADRANT_COLOURS"]
 
 _WORDS = {
@@ -23,6 +23,8 @@ _WORDS = {
     "all_nodes": ("全部维度与指标", "Every dimension and indicator"),
     "ipa": ("重要性—表现矩阵（IPA）", "Importance–performance matrix (IPA)"),
     "ipa_x": ("重要性（全局权重）", "Importance (global weight)"),
+    "ipa_x_relative_weight": ("重要性（对结果指数的相对权重）", "Importance (relative weight on the outcome)"),
+    "ipa_x_ipma_total_effect": ("重要性（对满意度的总效应）", "Importance (total effect on satisfaction)"),
     "ipa_y": ("表现（得分）", "Performance (score)"),
     "ipa_note": ("十字线为指标重要性和得分的平均值；编号见右侧（手机上见下方）列表。",
                  "Cross-hairs at the mean importance and mean score; the numbers are listed beside (on a phone, below) the chart."),
@@ -191,8 +193,10 @@ class IpaPoint:
 def ipa_points(result: Result) -> tuple[list[IpaPoint], float, float]:
     """Every scored indicator with its IPA quadrant, and the cross-hairs (mean importance, mean score).
 
-    The quadrants are those of :func:`csi.weakpoints.ipa_quadrants`, over the same indicators,
-    so they agree with the weak points' quadrants.
+    Importance and quadrants are the result's ``ipa`` section (derived importance where the
+    model has an outcome block, :mod:`csi.importance`), so they agree with the weak points'
+    quadrants; a result written before that section has the global weights and the quadrants
+    of :func:`csi.weakpoints.ipa_quadrants` on them.
     """
     import numpy as np
 
@@ -201,13 +205,21 @@ def ipa_points(result: Result) -> tuple[list[IpaPoint], float, float]:
     items = [n for n in result.nodes if n.kind == "item"]
     if not items:
         return [], math.nan, math.nan
-    imp = np.array([n.global_weight for n in items], dtype=float)
+    given = {d["id"]: d for d in (result.ipa or {}).get("items", [])}
+    imp = np.array([given[n.id]["importance"] if n.id in given else n.global_weight for n in items], dtype=float)
     sc = np.array([n.score for n in items], dtype=float)
-    quads = ipa_quadrants(imp, sc)
+    quads = [given[n.id]["quadrant"] if n.id in given else q for n, q in zip(items, ipa_quadrants(imp, sc), strict=True)]
     mean_p = float(np.nanmean(sc)) if np.isfinite(sc).any() else math.nan
-    points = [IpaPoint(i + 1, n.id, n.name, float(n.global_weight), float(n.score), q, n.target)
-              for i, (n, q) in enumerate(zip(items, quads, strict=True))]
+    points = [IpaPoint(i + 1, n.id, n.name, float(v), float(n.score), q, n.target)
+              for i, (n, v, q) in enumerate(zip(items, imp, quads, strict=True))]
     return [p for p in points if math.isfinite(p.score)], float(np.mean(imp)), mean_p
+
+
+def ipa_axis(result: Result, lang: str) -> tuple[str, bool]:
+    """The IPA matrix's importance axis title, and whether its values are shares (shown as
+    percentages: global and relative weights) rather than total effects."""
+    kind = str((result.ipa or {}).get("importance") or "model_weight")
+    return word("ipa_x" if kind == "model_weight" else f"ipa_x_{kind}", lang), kind != "ipma_total_effect"
 
 
 def display_width(s: str) -> int:

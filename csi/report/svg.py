@@ -85,9 +85,10 @@ def _place(points: list[tuple[float, float]], radius: float, bounds: tuple[float
 
 
 def ipa_svg(points: Sequence[IpaPoint], mean_importance: float, mean_score: float, quadrant_names: dict[str, str],
-            x_title: str, y_title: str, title: str) -> str:
+            x_title: str, y_title: str, title: str, percent: bool = True) -> str:
     """The importance–performance matrix: numbered bubbles coloured by quadrant, the cross-hairs
-    at the means, the quadrants tinted and named in their corners."""
+    at the means, the quadrants tinted and named in their corners. Importance is shown as a
+    percentage when ``percent`` (weights, shares), else as a number (total effects)."""
     w, h = 520, 420
     left, right, top, bottom = 50, 14, 14, 50
     pw, ph = w - left - right, h - top - bottom
@@ -117,11 +118,12 @@ def ipa_svg(points: Sequence[IpaPoint], mean_importance: float, mean_score: floa
         out.append(f'<line class="grid" x1="{left}" x2="{left + pw}" y1="{_n(y)}" y2="{_n(y)}"/>')
         out.append(f'<text class="tick" x="{left - 6}" y="{_n(y + 4)}" text-anchor="end">{v:g}</text>')
     xt = nice_ticks(xlo, xhi, 5)
-    digits = max(0, -math.floor(math.log10((xt[1] - xt[0]) * 100))) if len(xt) > 1 else 1
+    scale, unit = (100, "%") if percent else (1, "")
+    digits = max(0, -math.floor(math.log10((xt[1] - xt[0]) * scale))) if len(xt) > 1 else 1
     for v in xt:
         x = sx(v)
         out.append(f'<line class="grid" x1="{_n(x)}" x2="{_n(x)}" y1="{top}" y2="{top + ph}"/>')
-        out.append(f'<text class="tick" x="{_n(x)}" y="{top + ph + 16}" text-anchor="middle">{v * 100:.{digits}f}%</text>')
+        out.append(f'<text class="tick" x="{_n(x)}" y="{top + ph + 16}" text-anchor="middle">{v * scale:.{digits}f}{unit}</text>')
     out.append(f'<rect class="frame" x="{left}" y="{top}" width="{pw}" height="{ph}"/>')
     out.append(f'<line class="cross" x1="{_n(cx)}" x2="{_n(cx)}" y1="{top}" y2="{top + ph}"/>')
     out.append(f'<line class="cross" x1="{left}" x2="{left + pw}" y1="{_n(cy)}" y2="{_n(cy)}"/>')
@@ -141,7 +143,7 @@ def ipa_svg(points: Sequence[IpaPoint], mean_importance: float, mean_score: floa
     for i, (tx, ty), (bx, by) in zip(order, true, spots, strict=True):
         p = points[i]
         colour = QUADRANT_COLOURS.get(p.quadrant, "7A8594")
-        label = f"{p.number}. {p.name}: {p.score:.1f}, {p.importance * 100:.1f}%"
+        label = f"{p.number}. {p.name}: {p.score:.1f}, " + (f"{p.importance * 100:.1f}%" if percent else f"{p.importance:.3f}")
         if (bx - tx) ** 2 + (by - ty) ** 2 > 1:
             out.append(f'<line class="leader" x1="{_n(tx)}" y1="{_n(ty)}" x2="{_n(bx)}" y2="{_n(by)}" stroke="#{colour}"/>')
             out.append(f'<circle cx="{_n(tx)}" cy="{_n(ty)}" r="2.2" fill="#{colour}"/>')

@@ -11,7 +11,10 @@ from csi.report.numbers import fmt, fmt_p
 from csi.result import QUADRANTS, Result
 
 __all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "md_text", "md_code", "fmt", "fmt_p",
-           "fmt_vs_rest"]
+           "fmt_vs_rest", "rank_by", "weak_title", "ipa_basis", "ipa_disagreement", "structural_csi", "IPA_TOP"]
+
+#: How many of the first weak points are checked against their IPA quadrant (ipa_disagreement).
+IPA_TOP = 3
 
 _TEXT = {
     "title": ("客户满意度指数报告", "Customer Satisfaction Index report"),
@@ -37,6 +40,37 @@ _TEXT = {
     "suppressed": ("个分组样本不足未显示", "groups below the minimum size not shown"),
     "warnings": ("提示", "Warnings"),
     "vs_rest": ("与其余相比（Holm p）", "vs rest (Holm p)"),
+    "weak_ipma": ("薄弱环节（按 IPMA 排序：推导重要性 × 与目标差）", "Weak points (ranked by IPMA: derived importance × gap to target)"),
+    "priority": ("IPMA 优先度", "IPMA priority"),
+    "csi_structural": ("CSI（满意度结构指数）", "CSI (satisfaction construct)"),
+    "drivers_index": ("驱动因素指数（指标树）", "Index of the drivers (index tree)"),
+    "ipa_basis_relative_weight": ("IPA 重要性：各指标对结果指数（直接满意度）的相对权重（Johnson 2000；{n} 份完整答卷，R² {r2}）。",
+                                  "IPA importance: relative weights of the indicators on the outcome index (Johnson 2000; "
+                                  "{n} complete responses, R² {r2})."),
+    "ipa_basis_ipma_total_effect": ("IPA 重要性：IPMA 指标重要性，即对满意度结构指数的非标准化总效应（Ringle & Sarstedt 2016）。",
+                                    "IPA importance: IPMA indicator importance, the unstandardised total effect on the satisfaction "
+                                    "index (Ringle & Sarstedt 2016)."),
+    "ipa_basis_model_weight": ("IPA 重要性：指标模型的全局权重{why}。", "IPA importance: the model's global weights{why}."),
+    "ipa_why_no_outcome": ("（模型没有结果指标，无法推导重要性）", " (the model has no outcome block to derive importance from)"),
+    "ipa_why_failed": ("（无法计算对结果指数的相对权重，见提示）", " (relative weights on the outcome could not be computed; see the warnings)"),
+    "ipa_differ_loss": ("按损失排在前 {k} 位、却不在「加强改善重点」象限：{names}。损失 = 模型权重 × 与目标的差距，而矩阵按推导重要性和平均得分划分。",
+                        "Top {k} by loss, yet outside “Concentrate here”: {names}. Loss = model weight × gap to target, "
+                        "while the matrix plots derived importance against the mean score."),
+    "ipa_differ_weight": ("按损失排在前 {k} 位、却不在「加强改善重点」象限：{names}。损失衡量与目标的差距，而象限以平均权重和平均得分划分。",
+                          "Top {k} by loss, yet outside “Concentrate here”: {names}. Loss weighs the gap to the target, "
+                          "while the quadrants split at the mean weight and the mean score."),
+    "ipa_differ_ipma": ("按推导重要性 × 与目标差排在前 {k} 位、却不在「加强改善重点」象限：{names}。排名衡量与目标的差距，而象限以平均重要性和平均得分划分。",
+                        "Top {k} by derived importance × gap, yet outside “Concentrate here”: {names}. The ranking weighs "
+                        "the gap to the target, while the quadrants split at the mean importance and the mean score."),
+}按损失排在前 {k} 位，却不在「加强改善重点」象限：损失 = 模型权重 × 与目标的差距，而矩阵按推导重要性和平均得分划分。",
+                        "{names} rank in the top {k} by loss but lie outside “Concentrate here”: loss = model weight × gap to "
+                        "target, while the matrix plots derived importance against the mean score."),
+    "ipa_differ_weight": ("{names}按损失排在前 {k} 位，却不在「加强改善重点」象限：损失衡量与目标的差距，而象限以平均权重和平均得分划分。",
+                          "{names} rank in the top {k} by loss but lie outside “Concentrate here”: loss weighs the gap to "
+                          "the target, while the quadrants split at the mean weight and the mean score."),
+    "ipa_differ_ipma": ("{names}按推导重要性 × 与目标差排在前 {k} 位，却不在「加强改善重点」象限：排名衡量与目标的差距，而象限以平均重要性和平均得分划分。",
+                        "{names} rank in the top {k} by derived importance × gap but lie outside “Concentrate here”: the "
+                        "ranking weighs the gap to the target, while the quadrants split at the mean importance and the mean score."),
 }
 _QUADRANT_EN = {
     "concentrate_here": "Concentrate here",
@@ -71,6 +105,64 @@ def text(key: str, lang: str) -> str:
 
 def quadrant_text(q: str, lang: str) -> str:
     return QUADRANTS.get(q, q) if lang == "zh" else _QUADRANT_EN.get(q, q)
+
+
+def rank_by(result: Result) -> str:
+    """How the result's weak points are ranked: ``loss`` or ``ipma``."""
+    return str((result.manifest.get("options") or {}).get("rank_by") or "loss")
+
+
+def weak_title(result: Result, lang: str) -> str:
+    """The weak points' heading, naming the ranking shown."""
+    return text("weak_ipma" if rank_by(result) == "ipma" else "weak", lang)
+
+
+def importance_kind(result: Result) -> str:
+    """What the IPA matrix's importance axis is (``ipa.importance``; a result written before
+    it shows the model's global weights)."""
+    return str((result.ipa or {}).get("importance") or "model_weight")
+
+
+def ipa_basis(result: Result, lang: str) -> str:
+    """One line: which importance the IPA matrix (and the quadrants) show.
+
+    >>> from csi.result import Estimate, Result
+    >>> r = Result(Estimate(70, 1, (68, 72), 9), (), (), {}, ipa={"importance": "relative_weight", "n": 79, "r2": 0.874})
+    >>> ipa_basis(r, "en")
+    'IPA importance: relative weights of the indicators on the outcome index (Johnson 2000; 79 complete responses, R² 0.87).'
+    """
+    ipa = result.ipa or {}
+    kind = importance_kind(result)
+    if kind == "model_weight":
+        why = "" if not ipa else text("ipa_why_failed" if ipa.get("not_derived") else "ipa_why_no_outcome", lang)
+        return text("ipa_basis_model_weight", lang).format(why=why)
+    return text(f"ipa_basis_{kind}", lang).format(n=ipa.get("n"), r2=fmt(ipa.get("r2"), 2))
+
+
+def ipa_disagreement(result: Result, lang: str) -> str | None:
+    """One line, when one of the first ``IPA_TOP`` weak points lies outside "concentrate here":
+    why the ranking and the quadrant differ (None when they agree)."""
+    differ = [w.name for w in result.weak_points[:IPA_TOP] if w.quadrant != "concentrate_here"]
+    if not differ:
+        return None
+    key = "ipa_differ_ipma" if rank_by(result) == "ipma" else (
+        "ipa_differ_weight" if importance_kind(result) == "model_weight" else "ipa_differ_loss")
+    names = "、".join(f"「{n}」" for n in differ) if lang == "zh" else ", ".join(differ)
+    return text(key, lang).format(names=names, k=IPA_TOP)
+
+
+def structural_csi(result: Result) -> Any:
+    """The CSI of a structural model (the satisfaction construct's index) as an Estimate, or
+    None without ``paths:``; its n is the respondents the structural model used."""
+    from csi.result import Estimate
+
+    st = result.structural
+    if not st:
+        return None
+    ci = st.get("ci") or [None, None]
+    nan = float("nan")
+    return Estimate(float(st["csi"]), nan, (nan if ci[0] is None else float(ci[0]), nan if ci[1] is None else float(ci[1])),
+                    int((st.get("settings") or {}).get("n") or 0))
 
 
 def reason_text(reason: str, lang: str) -> str:
@@ -189,7 +281,12 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
                   f"{text('respondents', lang)}", ""]
     o = result.overall
     # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
-    lines += [f"**{text('overall', lang)}: {fmt(o.score)}** [{fmt(o.ci[0])}, {fmt(o.ci[1])}]", ""]
+    sc = structural_csi(result)
+    if sc is not None:  # the CSI of a structural model leads; the tree's index is its drivers'
+        lines += [f"**{text('csi_structural', lang)}: {fmt(sc.score)}** [{fmt(sc.ci[0])}, {fmt(sc.ci[1])}]", "",
+                  f"{text('drivers_index', lang)}: {fmt(o.score)} [{fmt(o.ci[0])}, {fmt(o.ci[1])}]", ""]
+    else:
+        lines += [f"**{text('overall', lang)}: {fmt(o.score)}** [{fmt(o.ci[0])}, {fmt(o.ci[1])}]", ""]
     if result.outcome is not None:
         lines += [f"{text('outcome', lang)}: {fmt(result.outcome.score)} [{fmt(result.outcome.ci[0])}, {fmt(result.outcome.ci[1])}]", ""]
     if result.nps and result.nps.get("score") is not None:
@@ -207,17 +304,7 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
         if node.kind == "group":
             name = f"**{name}**"
         lines.append(f"| {name} | {fmt(e.score)} | {fmt(e.ci[0])}–{fmt(e.ci[1])} | {fmt(node.weight * 100, 0)}% | {e.n} |")
-    if result.weak_points:
-        lines += ["", f"## {text('weak', lang)}", "",
-                  f"| # | {text('node', lang)} | {text('score', lang)} | {text('target', lang)} | {text('loss', lang)} | "
-                  f"{text('quadrant', lang)} | {text('low', lang)} | {text('stability', lang)} |",
-                  "|---:|---|---:|---:|---:|---|---:|---:|"]
-        for wp in result.weak_points:
-            lines.append(f"| {wp.rank} | {_md(wp.name)} | {fmt(wp.score)} | {fmt(wp.target, 0)} | {fmt(wp.loss, 2)} | "
-                         f"{quadrant_text(wp.quadrant, lang)} | {fmt((wp.low_share or 0) * 100, 0)}% | {fmt(wp.stability * 100, 0)}% |")
-        for wp in result.weak_points:
-            if wp.verbatims:
-                lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
+    lines += _md_weak(result, lang)
     from csi.report.grades_report import markdown_lines as grade_lines
 
     lines += grade_lines(result.grades, lang)
@@ -238,6 +325,29 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
     if result.warnings:
         lines += ["", f"## {text('warnings', lang)}", ""] + [f"- {_md(w)}" for w in result.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _md_weak(result: Result, lang: str) -> list[str]:
+    """The weak points' table, the importance the quadrants show and, where the ranking and a
+    quadrant differ, why; then the quoted comments."""
+    if not result.weak_points:
+        return []
+    ipma = rank_by(result) == "ipma"
+    lines = ["", f"## {weak_title(result, lang)}", "",
+             f"| # | {text('node', lang)} | {text('score', lang)} | {text('target', lang)} | {text('loss', lang)} | "
+             + (f"{text('priority', lang)} | " if ipma else "")
+             + f"{text('quadrant', lang)} | {text('low', lang)} | {text('stability', lang)} |",
+             "|---:|---|---:|---:|---:|" + ("---:|" if ipma else "") + "---|---:|---:|"]
+    for wp in result.weak_points:
+        lines.append(f"| {wp.rank} | {_md(wp.name)} | {fmt(wp.score)} | {fmt(wp.target, 0)} | {fmt(wp.loss, 2)} | "
+                     + (f"{fmt(wp.priority, 3)} | " if ipma else "")
+                     + f"{quadrant_text(wp.quadrant, lang)} | {fmt((wp.low_share or 0) * 100, 0)}% | {fmt(wp.stability * 100, 0)}% |")
+    differ = ipa_disagreement(result, lang)
+    lines += ["", _md(ipa_basis(result, lang))] + (["", _md(differ)] if differ else [])
+    for wp in result.weak_points:
+        if wp.verbatims:
+            lines += ["", f"**{wp.rank}. {_md(wp.name)}**", ""] + [f"> {_md(q)}" for q in wp.verbatims]
+    return lines
 
 
 def _depths(result: Result) -> dict[str, int]:

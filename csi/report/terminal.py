@@ -14,7 +14,20 @@ from csi.report import grades_report
 from csi.report.findings import print_findings, result_findings
 from csi.report.fit import Column, fits, print_table, split_items, wrap, wrap_items
 from csi.report.labels import word
-from csi.report.tables import _depths, fmt, fmt_vs_rest, lang_of, quadrant_text, quality_lines, text
+from csi.report.tables import (
+    _depths,
+    fmt,
+    fmt_vs_rest,
+    ipa_basis,
+    ipa_disagreement,
+    lang_of,
+    quadrant_text,
+    quality_lines,
+    rank_by,
+    structural_csi,
+    text,
+    weak_title,
+)
 from csi.result import Result
 
 if TYPE_CHECKING:
@@ -66,11 +79,17 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
             head.append(f" · {src['preset']}")
     head.append(f"\n{text('respondents', lang)}: {r.get('used', 0)} / {r.get('rows', 0)}")
     o = result.overall
+    sc = structural_csi(result)
+    lead = o if sc is None else sc  # a structural model's CSI leads; the tree's index is its drivers'
     big = Text()
-    big.append(f"{text('overall', lang)}  ", style="bold")
-    big.append(fmt(o.score), style="bold " + _colour(o.score, _default_target(result)))
-    big.append(f"  [{fmt(o.ci[0])}, {fmt(o.ci[1])}]  ±{fmt(o.se * 1.96 if o.se == o.se else None)}")
+    big.append(f"{text('overall' if sc is None else 'csi_structural', lang)}  ", style="bold")
+    big.append(fmt(lead.score), style="bold " + _colour(lead.score, _default_target(result)))
+    big.append(f"  [{fmt(lead.ci[0])}, {fmt(lead.ci[1])}]")
+    if lead.se == lead.se:
+        big.append(f"  ±{fmt(lead.se * 1.96)}")
     extra = []
+    if sc is not None:
+        extra.append(Text(f"{text('drivers_index', lang)}  {fmt(o.score)}  [{fmt(o.ci[0])}, {fmt(o.ci[1])}]"))
     if result.outcome is not None:
         e = result.outcome
         extra.append(Text(f"{text('outcome', lang)}  {fmt(e.score)}  [{fmt(e.ci[0])}, {fmt(e.ci[1])}]"))
@@ -95,23 +114,7 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
     ])
 
     if result.weak_points:
-        console.print()
-        wps = result.weak_points
-        print_table(console, [
-            Column("#", [str(w.rank) for w in wps]),
-            Column(text("node", lang), [w.name for w in wps], "name", "left"),
-            Column(text("score", lang), [fmt(w.score) for w in wps]),
-            Column(text("target", lang), [fmt(w.target, 0) for w in wps]),
-            Column(text("loss", lang), [fmt(w.loss, 2) for w in wps], styles=["bold"] * len(wps)),
-            Column(text("quadrant", lang), [quadrant_text(w.quadrant, lang) for w in wps], "text", "left"),
-            Column(text("low", lang), [f"{fmt((w.low_share or 0) * 100, 0)}%" for w in wps]),
-            Column(text("stability", lang), [f"{fmt(w.stability * 100, 0)}%" for w in wps]),
-        ], title=text("weak", lang), title_justify="left")
-        for wp in wps:
-            if wp.verbatims:
-                console.print(Text(f"  {wp.rank}. {wp.name}", style="bold"))
-                for quote in wp.verbatims:
-                    console.print(Text("\n".join(wrap(f"     “{quote}”", console.width, indent="      ")), style="italic"))
+        _weak_points(result, console, lang)
 
     for seg in result.segments:
         console.print()
@@ -139,6 +142,35 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
         console.print(Text("\n".join(wrap_items(["  ", *split_items(line)], console.width, indent="    "))))
     for w in result.warnings:
         console.print(Text("\n".join(wrap("  ! " + w, console.width, indent="    ")), style="yellow"))
+
+
+def _weak_points(result: Result, console: Console, lang: str) -> None:
+    """The weak points' table (an IPMA column when ranked by it), the importance the quadrants
+    show and, where a top weak point lies outside "concentrate here", why; then the comments."""
+    console.print()
+    wps = result.weak_points
+    ipma = rank_by(result) == "ipma"
+    priority = [Column(text("priority", lang), [fmt(w.priority, 3) for w in wps], styles=["bold"] * len(wps))] if ipma else []
+    print_table(console, [
+        Column("#", [str(w.rank) for w in wps]),
+        Column(text("node", lang), [w.name for w in wps], "name", "left"),
+        Column(text("score", lang), [fmt(w.score) for w in wps]),
+        Column(text("target", lang), [fmt(w.target, 0) for w in wps]),
+        Column(text("loss", lang), [fmt(w.loss, 2) for w in wps], styles=[""] * len(wps) if ipma else ["bold"] * len(wps)),
+        *priority,
+        Column(text("quadrant", lang), [quadrant_text(w.quadrant, lang) for w in wps], "text", "left"),
+        Column(text("low", lang), [f"{fmt((w.low_share or 0) * 100, 0)}%" for w in wps]),
+        Column(text("stability", lang), [f"{fmt(w.stability * 100, 0)}%" for w in wps]),
+    ], title=weak_title(result, lang), title_justify="left")
+    names = [w.name for w in wps]
+    for line in (ipa_basis(result, lang), ipa_disagreement(result, lang)):
+        if line:
+            console.print(Text("\n".join(wrap("  " + line, console.width, indent="  ", keep=names)), style="dim"))
+    for wp in wps:
+        if wp.verbatims:
+            console.print(Text(f"  {wp.rank}. {wp.name}", style="bold"))
+            for quote in wp.verbatims:
+                console.print(Text("\n".join(wrap(f"     “{quote}”", console.width, indent="      ")), style="italic"))
 
 
 def _vs_rest(test: dict | None) -> Text:
