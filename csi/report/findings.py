@@ -55,7 +55,10 @@ def _names(names: list[str], lang: str) -> str:
 
 def _level(f: dict[str, Any], lang: str) -> str:
     zh = lang == "zh"
-    s = (f"总体 CSI 为 {fmt(f['score'])}" if zh else f"The index is {fmt(f['score'])}")
+    if f.get("structural"):  # the CSI of a structural model: the satisfaction construct's index
+        s = (f"CSI（满意度结构指数）为 {fmt(f['score'])}" if zh else f"The CSI (the satisfaction construct's index) is {fmt(f['score'])}")
+    else:
+        s = (f"总体 CSI 为 {fmt(f['score'])}" if zh else f"The index is {fmt(f['score'])}")
     if f.get("ci_low") is not None:
         s += (f"（{_pct(f['confidence'])}% 置信区间 {fmt(f['ci_low'])}–{fmt(f['ci_high'])}，样本 {f['n']}）" if zh else
               f" ({_pct(f['confidence'])} % interval {fmt(f['ci_low'])}–{fmt(f['ci_high'])}, n = {f['n']})")
@@ -71,6 +74,9 @@ def _level(f: dict[str, Any], lang: str) -> str:
         s += f"，整个区间高于目标 {t}" if zh else f", above the target of {t}: the whole interval lies over it"
     elif where == "includes":
         s += f"；区间包含目标 {t}" if zh else f"; the interval includes the target of {t}"
+    if f.get("structural"):
+        s += (f"；驱动因素指数（指标树）为 {fmt(f['tree_score'])}" if zh else
+              f"; the index of the drivers (index tree) is {fmt(f['tree_score'])}")
     return s + ("。" if zh else ".")
 
 
@@ -138,9 +144,10 @@ def _excluded(f: dict[str, Any], lang: str) -> str:
 
 def _regain(f: dict[str, Any], lang: str) -> str:
     if lang == "zh":
-        return (f"把{_names(f['names'], lang)}提高到各自目标，指数可提高 {fmt(f['gain'], 2)} 分"
+        return (f"把{_names(f['names'], lang)}提高到各自目标，{'驱动因素指数' if f.get('structural') else '指数'}可提高 {fmt(f['gain'], 2)} 分"
                 f"（{fmt(f['score'])} → {fmt(f['score'] + f['gain'])}）。")
-    return (f"Bringing {_names(f['names'], lang)} to their targets would raise the index by "
+    index = "the index of the drivers" if f.get("structural") else "the index"
+    return (f"Bringing {_names(f['names'], lang)} to their targets would raise {index} by "
             f"{fmt(f['gain'], 2)} points ({fmt(f['score'])} → {fmt(f['score'] + f['gain'])}).")
 
 
@@ -264,10 +271,17 @@ def _target(result: Result) -> float | None:
 
 
 def _level_finding(result: Result) -> Finding:
-    o = result.overall
+    """The level of the CSI against the target: the tree's overall index, or with ``paths:``
+    the satisfaction construct's index (the CSI of a structural model), the tree's beside it."""
+    from csi.report.tables import structural_csi
+
+    sc = structural_csi(result)
+    o = result.overall if sc is None else sc
     options = result.manifest.get("options", {})
     has_ci = _finite(o.ci[0]) and _finite(o.ci[1]) and int(options.get("bootstrap", 0) or 0) > 0
     fields: dict[str, Any] = {"score": o.score, "n": o.n}
+    if sc is not None:
+        fields.update(structural=True, tree_score=result.overall.score)
     if has_ci:
         fields.update(ci_low=o.ci[0], ci_high=o.ci[1], confidence=float(options.get("confidence", 0.95)))
     target = _target(result)
@@ -324,8 +338,9 @@ def _recommendations(result: Result) -> list[Finding]:
     top = result.weak_points[:TOP]
     if not top:
         return []
-    out = [Finding("regain", {"ids": [w.id for w in top], "names": [w.name for w in top], "losses": [w.loss for w in top],
-                              "gain": sum(w.loss for w in top), "score": result.overall.score})]
+    fields = {"ids": [w.id for w in top], "names": [w.name for w in top], "losses": [w.loss for w in top],
+              "gain": sum(w.loss for w in top), "score": result.overall.score}
+    out = [Finding("regain", {**fields, "structural": True} if result.structural else fields)]
     seg = next((s for s in result.segments if len(s.groups) >= 2), None)
     if seg is None:
         return out

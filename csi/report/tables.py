@@ -62,15 +62,6 @@ _TEXT = {
     "ipa_differ_ipma": ("按推导重要性 × 与目标差排在前 {k} 位、却不在「加强改善重点」象限：{names}。排名衡量与目标的差距，而象限以平均重要性和平均得分划分。",
                         "Top {k} by derived importance × gap, yet outside “Concentrate here”: {names}. The ranking weighs "
                         "the gap to the target, while the quadrants split at the mean importance and the mean score."),
-}按损失排在前 {k} 位，却不在「加强改善重点」象限：损失 = 模型权重 × 与目标的差距，而矩阵按推导重要性和平均得分划分。",
-                        "{names} rank in the top {k} by loss but lie outside “Concentrate here”: loss = model weight × gap to "
-                        "target, while the matrix plots derived importance against the mean score."),
-    "ipa_differ_weight": ("{names}按损失排在前 {k} 位，却不在「加强改善重点」象限：损失衡量与目标的差距，而象限以平均权重和平均得分划分。",
-                          "{names} rank in the top {k} by loss but lie outside “Concentrate here”: loss weighs the gap to "
-                          "the target, while the quadrants split at the mean weight and the mean score."),
-    "ipa_differ_ipma": ("{names}按推导重要性 × 与目标差排在前 {k} 位，却不在「加强改善重点」象限：排名衡量与目标的差距，而象限以平均重要性和平均得分划分。",
-                        "{names} rank in the top {k} by derived importance × gap but lie outside “Concentrate here”: the "
-                        "ranking weighs the gap to the target, while the quadrants split at the mean importance and the mean score."),
 }
 _QUADRANT_EN = {
     "concentrate_here": "Concentrate here",
