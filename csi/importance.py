@@ -84,7 +84,7 @@ def _relative_weights(model: Model, responses: Responses) -> Importance | str:
     from csi.weighting.data import complete_rows, outcome_scores, read_options, usable_rows
     from csi.weighting.drivers import relative_weights
 
-    policy = read_options(model.root.options, model.root)["policy"]
+    policy = read_options(dict(model.root.options), model.root)["policy"]
     k = len(model.items)
     y = outcome_scores(responses, model)
     rows = ~np.isnan(y)

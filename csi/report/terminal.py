@@ -162,7 +162,7 @@ def _weak_points(result: Result, console: Console, lang: str) -> None:
         Column(text("low", lang), [f"{fmt((w.low_share or 0) * 100, 0)}%" for w in wps]),
         Column(text("stability", lang), [f"{fmt(w.stability * 100, 0)}%" for w in wps]),
     ], title=weak_title(result, lang), title_justify="left")
-    names = [w.name for w in wps]
+    names = [f"「{w.name}」" for w in wps] + [w.name for w in wps]  # (never broken inside)
     for line in (ipa_basis(result, lang), ipa_disagreement(result, lang)):
         if line:
             console.print(Text("\n".join(wrap("  " + line, console.width, indent="  ", keep=names)), style="dim"))
