@@ -49,7 +49,6 @@ from csi.report.tables import (
     quadrant_text,
     rank_by,
     reason_text,
-    structural_csi,
     weak_title,
 )
 
@@ -319,6 +318,24 @@ def _estimate_row(s: _Sheet, label: str, e: Estimate | None, nps: dict | None = 
         s.line([label, _num(e.score), _num(e.ci[0]), _num(e.ci[1]), _num(e.se), e.n], [None, F_SCORE, F_SCORE, F_SCORE, "0.00", F_INT])
 
 
+def _headline(s: _Sheet, result: Result, lang: str) -> int:
+    """The index (a structural model's CSI first, then the tree's index of the drivers), the
+    outcome index and NPS, one row each; returns the first row's number."""
+    s.header([word("measure", lang), word("score", lang), word("ci_low", lang), word("ci_high", lang), word("se", lang), word("n", lang)])
+    first = s.row
+    sc = result.structural_csi()
+    if sc is not None:
+        _estimate_row(s, word("csi_structural", lang), sc)
+        _estimate_row(s, word("drivers_index", lang), result.overall)
+    else:
+        _estimate_row(s, word("overall", lang), result.overall)
+    if result.outcome is not None:
+        _estimate_row(s, word("outcome", lang), result.outcome)
+    if result.nps and result.nps.get("score") is not None:
+        _estimate_row(s, word("nps", lang), None, result.nps)
+    return first
+
+
 def _summary(s: _Sheet, result: Result, lang: str) -> None:
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.chart.data_source import NumDataSource, NumRef
@@ -339,18 +356,7 @@ def _summary(s: _Sheet, result: Result, lang: str) -> None:
             s.row += 1
     _findings(s, result_findings(result), lang)
     s.row += 1
-    s.header([word("measure", lang), word("score", lang), word("ci_low", lang), word("ci_high", lang), word("se", lang), word("n", lang)])
-    overall_row = s.row
-    sc = structural_csi(result)
-    if sc is not None:  # a structural model's CSI leads; the tree's index is its drivers'
-        _estimate_row(s, word("csi_structural", lang), sc)
-        _estimate_row(s, word("drivers_index", lang), result.overall)
-    else:
-        _estimate_row(s, word("overall", lang), result.overall)
-    if result.outcome is not None:
-        _estimate_row(s, word("outcome", lang), result.outcome)
-    if result.nps and result.nps.get("score") is not None:
-        _estimate_row(s, word("nps", lang), None, result.nps)
+    overall_row = _headline(s, result, lang)
     target = default_target(result)
     s.ws.cell(row=overall_row, column=2).font = s.Font(bold=True, size=13)
     _tone_rules(s.ws, f"B{overall_row}", f"B{overall_row}", None, target)
@@ -502,9 +508,6 @@ def _weak(s: _Sheet, result: Result, lang: str) -> None:
 def _ipa(s: _Sheet, result: Result, lang: str, loss_rows: int) -> None:
     """The IPA matrix below the weak points: the indicators' importance (the axis the result's
     ``ipa`` names), score and quadrant, and a scatter chart with the cross-hairs."""
-    from openpyxl.chart import Reference, ScatterChart, Series
-    from openpyxl.chart.series import SeriesLabel, StrRef
-
     points, mean_imp, mean_score = ipa_points(result)
     if not points:
         s.finish()
@@ -546,6 +549,22 @@ def _ipa(s: _Sheet, result: Result, lang: str, loss_rows: int) -> None:
                "low_priority": (xlo + dx, ylo + dy, "r"), "concentrate_here": (xhi - dx, ylo + dy, "l")}
     corner_rows = {q: s.line([quadrant_text(q, lang), x, y], [None, f_imp, F_SCORE]) for q, (x, y, _) in corners.items()}
 
+    box = (xlo, xhi, xstep, ylo, yhi)
+    sc = _ipa_chart(s, lang, points, (ipa_first, cross), corners, corner_rows, box, x_title, percent)
+    s.ws.add_chart(sc, f"M{max(ipa_head, 4 + loss_rows + 2)}")
+    s.finish(max_width=40)
+
+
+def _ipa_chart(s: _Sheet, lang: str, points: list, rows: tuple[int, int], corners: dict, corner_rows: dict,
+               box: tuple[float, float, float, float, float], x_title: str, percent: bool) -> Any:
+    """The IPA scatter chart on the rows :func:`_ipa` wrote: one series per indicator (from row
+    ``rows[0]``), the cross-hairs (the pairs after the header at ``rows[1]``) and the quadrants'
+    names in the corners."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+    from openpyxl.chart.series import SeriesLabel, StrRef
+
+    ipa_first, cross = rows
+    xlo, xhi, xstep, ylo, yhi = box
     sc = ScatterChart(scatterStyle="lineMarker")
     sc.title = word("ipa", lang)
     sc.x_axis.title = x_title
@@ -597,8 +616,7 @@ def _ipa(s: _Sheet, result: Result, lang: str, loss_rows: int) -> None:
     sc.legend = None
     sc.height, sc.width = 13, 20
     _axes_visible(sc)
-    s.ws.add_chart(sc, f"M{max(ipa_head, 4 + loss_rows + 2)}")
-    s.finish(max_width=40)
+    return sc
 
 
 def _top(node_id: str, parents: dict[str, str | None]) -> str | None:

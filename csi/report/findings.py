@@ -273,9 +273,7 @@ def _target(result: Result) -> float | None:
 def _level_finding(result: Result) -> Finding:
     """The level of the CSI against the target: the tree's overall index, or with ``paths:``
     the satisfaction construct's index (the CSI of a structural model), the tree's beside it."""
-    from csi.report.tables import structural_csi
-
-    sc = structural_csi(result)
+    sc = result.structural_csi()
     o = result.overall if sc is None else sc
     options = result.manifest.get("options", {})
     has_ci = _finite(o.ci[0]) and _finite(o.ci[1]) and int(options.get("bootstrap", 0) or 0) > 0

@@ -57,7 +57,6 @@ from csi.report.tables import (
     lang_of,
     quadrant_text,
     quality_lines,
-    structural_csi,
     weak_title,
 )
 from csi.result import Estimate, Result
@@ -348,7 +347,7 @@ def _basename(path: str) -> str:
 def _kpis(result: Result, lang: str) -> str:
     o = result.overall
     target = default_target(result)
-    sc = structural_csi(result)
+    sc = result.structural_csi()
     lead = o if sc is None else sc  # a structural model's CSI leads; the tree's index is its drivers'
     t = tone(lead.score, target)
     conf = _confidence(result)

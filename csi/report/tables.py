@@ -11,7 +11,7 @@ from csi.report.numbers import fmt, fmt_p
 from csi.result import QUADRANTS, Result
 
 __all__ = ["to_json", "to_csv", "to_markdown", "lang_of", "lang_of_name", "text", "escape_cell", "md_text", "md_code", "fmt", "fmt_p",
-           "fmt_vs_rest", "rank_by", "weak_title", "ipa_basis", "ipa_disagreement", "structural_csi", "IPA_TOP"]
+           "fmt_vs_rest", "rank_by", "weak_title", "ipa_basis", "ipa_disagreement", "IPA_TOP"]
 
 #: How many of the first weak points are checked against their IPA quadrant (ipa_disagreement).
 IPA_TOP = 3
@@ -142,20 +142,6 @@ def ipa_disagreement(result: Result, lang: str) -> str | None:
     return text(key, lang).format(names=names, k=IPA_TOP)
 
 
-def structural_csi(result: Result) -> Any:
-    """The CSI of a structural model (the satisfaction construct's index) as an Estimate, or
-    None without ``paths:``; its n is the respondents the structural model used."""
-    from csi.result import Estimate
-
-    st = result.structural
-    if not st:
-        return None
-    ci = st.get("ci") or [None, None]
-    nan = float("nan")
-    return Estimate(float(st["csi"]), nan, (nan if ci[0] is None else float(ci[0]), nan if ci[1] is None else float(ci[1])),
-                    int((st.get("settings") or {}).get("n") or 0))
-
-
 def reason_text(reason: str, lang: str) -> str:
     zh, en = _REASONS.get(reason, (reason, reason))
     return zh if lang == "zh" else en
@@ -272,7 +258,7 @@ def to_markdown(result: Result, lang: str | None = None) -> str:
                   f"{text('respondents', lang)}", ""]
     o = result.overall
     # One paragraph each: consecutive lines would run together into one in a Markdown renderer.
-    sc = structural_csi(result)
+    sc = result.structural_csi()
     if sc is not None:  # the CSI of a structural model leads; the tree's index is its drivers'
         lines += [f"**{text('csi_structural', lang)}: {fmt(sc.score)}** [{fmt(sc.ci[0])}, {fmt(sc.ci[1])}]", "",
                   f"{text('drivers_index', lang)}: {fmt(o.score)} [{fmt(o.ci[0])}, {fmt(o.ci[1])}]", ""]

@@ -24,7 +24,6 @@ from csi.report.tables import (
     quadrant_text,
     quality_lines,
     rank_by,
-    structural_csi,
     text,
     weak_title,
 )
@@ -79,7 +78,7 @@ def render_result(result: Result, console: Console, lang: str | None = None) -> 
             head.append(f" · {src['preset']}")
     head.append(f"\n{text('respondents', lang)}: {r.get('used', 0)} / {r.get('rows', 0)}")
     o = result.overall
-    sc = structural_csi(result)
+    sc = result.structural_csi()
     lead = o if sc is None else sc  # a structural model's CSI leads; the tree's index is its drivers'
     big = Text()
     big.append(f"{text('overall' if sc is None else 'csi_structural', lang)}  ", style="bold")
