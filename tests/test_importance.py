@@ -113,6 +113,11 @@ def test_rank_by_ipma_ranks_by_derived_importance_times_gap():
     assert result.manifest["options"]["rank_by"] == "ipma"
     doc = result.to_dict()
     assert doc["ipa"]["rank_by"] == "ipma" and "priority" in doc["weak_points"][0]
+    from csi.report.html import to_html
+
+    md = to_markdown(result, "en")
+    assert "## Weak points (ranked by IPMA: derived importance × gap to target)" in md and "| IPMA priority |" in md
+    assert f"Highest IPMA priority</div><div class=\"value t-bad\">{result.weak_points[0].priority:.3f}<" in to_html(result, "en")
 
 
 def test_rank_stability_follows_the_ranking_rule():

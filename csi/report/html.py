@@ -379,9 +379,10 @@ def _kpis(result: Result, lang: str) -> str:
         cards.append(f'<div class="kpi"><div class="label">{esc(word("nps", lang))}</div>'
                      f'<div class="value">{fmt(nps["score"])}</div><div class="sub">{_ci_text(_pair(ci_n))}{extra}</div></div>')
     if result.weak_points:
-        wp = result.weak_points[0]
-        cards.append(f'<div class="kpi bad"><div class="label">{esc(word("biggest_loss", lang))}</div>'
-                     f'<div class="value t-bad">−{fmt(wp.loss, 2)}</div><div class="sub">{esc(wp.name)} · {fmt(wp.score)} / '
+        wp = result.weak_points[0]  # ranked by loss: the biggest loss; by IPMA: the first priority
+        label, value = ("top_ipma", fmt(wp.priority, 3)) if wp.priority is not None else ("biggest_loss", f"−{fmt(wp.loss, 2)}")
+        cards.append(f'<div class="kpi bad"><div class="label">{esc(word(label, lang))}</div>'
+                     f'<div class="value t-bad">{value}</div><div class="sub">{esc(wp.name)} · {fmt(wp.score)} / '
                      f"{fmt(wp.target, 0)}</div></div>")
     return f'<section class="kpis">{"".join(cards)}</section>\n'
 

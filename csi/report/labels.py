@@ -77,6 +77,7 @@ _WORDS = {
     "below": ("低于目标 10 分以上", "more than 10 points short"),
     "target_line": ("目标", "target"),
     "biggest_loss": ("最大损失（指数分）", "Biggest loss (index points)"),
+    "top_ipma": ("IPMA 优先度最高", "Highest IPMA priority"),
     "points_lost": ("分", "points"),
     "promoters": ("推荐者", "promoters"),
     "detractors": ("贬损者", "detractors"),
