@@ -72,6 +72,7 @@ from csi.weakpoints import rank_weak_points
 from csi.weighting import GroupWeights, group_weights
 
 if TYPE_CHECKING:  # the engine only reads Responses; importing it would import pandas
+    from csi.importance import Importance
     from csi.responses import Responses
 
 __all__ = ["score", "ScoreOptions", "effective_n"]
@@ -370,10 +371,11 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
         weights = group_weights(model, responses)
     population = options.population if options.population is not None else model.population
     warnings: list[str] = []
-    # Cronbach's alphas take a pass of their own over the respondents: on a second core, beside
-    # the bootstrap's pass (numpy releases the GIL in both)
+    # Cronbach's alphas and the relative weights of the IPA matrix take passes of their own over
+    # the respondents: on a second core, beside the bootstrap's pass (numpy releases the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
         reliability = pool.submit(_reliability, model, responses, options)
+        relative = pool.submit(_relative_importance, model, responses)
         fit, tree, sums = _fit(model, responses, weights, options, [b.partition for b in breakdowns], progress)
         alphas = reliability.result()
     fpc = _fpc(fit.n, population, warnings)
@@ -423,7 +425,7 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
 
         structural = estimate_structure(model, responses, replicates=options.bootstrap, seed=options.seed,
                                         confidence=options.confidence)
-    weak, ipa = _weak_points(model, responses, fit, tree, options, structural, warnings)
+    weak, ipa = _weak_points(model, responses, fit, tree, options, structural, relative.result(), warnings)
 
     outcome = None
     if fit.outcome is not None and fit.outcome_reps is not None:
@@ -468,15 +470,28 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
                   warnings=tuple(warnings), structural=structural, ipa=ipa)
 
 
+def _relative_importance(model: Model, responses: Responses) -> Importance | str | None:
+    """The relative weights of the IPA matrix (:func:`csi.importance.relative_importance`) when
+    the model has an outcome block and no ``paths:`` (which has its IPMA importance), BLAS on
+    one thread; else None."""
+    if model.outcome is None or model.structure is not None:
+        return None
+    from csi.importance import relative_importance
+
+    with bootstrap.one_blas_thread():
+        return relative_importance(model, responses)
+
+
 def _weak_points(model: Model, responses: Responses, fit: _Fit, tree: _Tree, options: ScoreOptions,
-                 structural: dict[str, Any] | None, warnings: list[str]) -> tuple[list[WeakPoint], dict[str, Any]]:
+                 structural: dict[str, Any] | None, relative: Importance | str | None,
+                 warnings: list[str]) -> tuple[list[WeakPoint], dict[str, Any]]:
     """The weak points (ranked by ``options.rank_by``) and the result's ``ipa`` section: the
     importance axis of the IPA matrix (:mod:`csi.importance`) and each indicator's quadrant."""
     from csi.importance import derived_importance
     from csi.weakpoints import ipa_quadrants
 
     importance = np.array([tree.global_[item.id] for item in model.items])
-    axis = derived_importance(model, responses, importance, structural, warnings)
+    axis = derived_importance(model, importance, structural, relative, warnings)
     if options.rank_by == "ipma" and not axis.derived:
         raise DataError(Issue("rank-by-ipma", "--rank-by ipma ranks weak points by derived importance, which needs "
                               f"relative weights on the outcome: {axis.details['not_derived']}", path="outcome"))

@@ -91,6 +91,55 @@ def test_relative_weights_on_the_outcome_match_johnson(q3):
     assert all(w.quadrant == by_id[w.id] for w in result.weak_points)
 
 
+def test_mean_policy_and_respondent_weights_in_chunks(monkeypatch):
+    """Policy ``mean`` (a missing answer at its indicator's mean over the respondents kept) and
+    integer respondent weights, as Johnson on the imputed rows repeated ``weight`` times; the
+    pass over the rows in chunks of 7 so that it takes several."""
+    import csi.importance
+    from csi.api import model_for_run
+    from csi.importance import relative_importance
+    from csi.responses import DataQuality, Responses
+
+    rng = np.random.default_rng(7)
+    n, k = 60, 4
+    x = rng.integers(0, 5, size=(n, k)).astype(float) * 25
+    y = np.clip(x @ np.array([0.4, 0.3, 0.2, 0.1]) + rng.normal(0, 8, n), 0, 100)
+    x[rng.random((n, k)) < 0.15] = np.nan
+    x[3] = np.nan  # answered no indicator: left out under either policy
+    y[5] = np.nan  # no outcome answer: left out
+    w = rng.integers(1, 4, size=n).astype(float)
+    model = model_for_run(load_model_text("children: [{id: a, column: A}, {id: b, column: B}, {id: c, column: C}, "
+                                          "{id: d, column: D}]\noutcome: {items: [{id: o, column: O}]}"), policy="mean")
+    responses = Responses(np.column_stack([x, y]), ("a", "b", "c", "d", "o"), tuple("ABCDO"), np.arange(n),
+                          DataQuality(n, n, {}, {}), weights=w)
+    monkeypatch.setattr(csi.importance, "CHUNK_ROWS", 7)
+    got = relative_importance(model, responses)
+    kept = ~np.isnan(y) & ~np.isnan(x).all(axis=1)
+    filled = np.where(np.isnan(x[kept]), np.nanmean(x[kept], axis=0), x[kept])
+    eps = johnson(np.repeat(filled, w[kept].astype(int), axis=0), np.repeat(y[kept], w[kept].astype(int)))
+    assert got.kind == "relative_weight" and got.details["policy"] == "mean" and got.details["n"] == int(kept.sum())
+    np.testing.assert_allclose(got.values, eps / eps.sum(), atol=1e-10, rtol=0)
+    assert got.details["r2"] == pytest.approx(eps.sum(), abs=1e-10)
+
+
+def test_an_indicator_everybody_rated_alike_has_no_importance():
+    """A constant indicator explains nothing (ε = 0), as method drivers has it; the others are
+    Johnson's weights without it."""
+    from csi.importance import relative_importance
+    from csi.responses import DataQuality, Responses
+
+    rng = np.random.default_rng(3)
+    n = 40
+    x = np.column_stack([rng.integers(0, 5, n) * 25.0, np.full(n, 62.5), rng.integers(0, 5, n) * 25.0])
+    y = np.clip(0.6 * x[:, 0] + 0.3 * x[:, 2] + rng.normal(0, 10, n), 0, 100)
+    model = load_model_text("children: [{id: a, column: A}, {id: b, column: B}, {id: c, column: C}]\n"
+                            "outcome: {items: [{id: o, column: O}]}")
+    got = relative_importance(model, Responses(np.column_stack([x, y]), ("a", "b", "c", "o"), tuple("ABCO"), np.arange(n),
+                                               DataQuality(n, n, {}, {})))
+    eps = johnson(x[:, [0, 2]], y)
+    np.testing.assert_allclose(got.values, [eps[0] / eps.sum(), 0.0, eps[1] / eps.sum()], atol=1e-10, rtol=0)
+
+
 def test_the_loss_stays_the_model_weight_times_the_gap(q3):
     nodes = {n.id: n for n in q3.result.nodes}
     top = q3.result.weak_points[0]

@@ -17,7 +17,7 @@ from csi.weighting.data import apply_policy, child_scores, outcome_scores, read_
 if TYPE_CHECKING:
     from csi.responses import Responses
 
-__all__ = ["DriverResult", "relative_weights", "drivers_group_weights"]
+__all__ = ["DriverResult", "relative_weights", "relative_weights_from_correlations", "drivers_group_weights"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,20 @@ def relative_weights(x: ArrayLike, y: ArrayLike, weights: ArrayLike | None = Non
     corr, var = _correlations(np.column_stack([xs, ys]), w)
     # A column is constant when its sum of squares is rounding noise against its magnitude.
     size = np.maximum(np.abs(np.column_stack([xs, ys])).max(axis=0), 1e-300) ** 2 * (n if w is None else w.sum())
-    flat = var <= 1e-24 * size
+    return relative_weights_from_correlations(corr, var <= 1e-24 * size, n)
+
+
+def relative_weights_from_correlations(corr: np.ndarray, flat: np.ndarray, n: int) -> DriverResult:
+    """Johnson's relative weights from the correlation matrix of the predictors and the outcome
+    (the outcome last) — the second half of :func:`relative_weights`, for callers that gather
+    the correlations themselves (a pass over the rows in chunks: :mod:`csi.importance`).
+    ``flat`` marks the constant columns (the outcome's last); ``n`` is recorded.
+
+    >>> r = relative_weights_from_correlations(np.array([[1, 0, 0.6], [0, 1, 0.8], [0.6, 0.8, 1]]), np.zeros(3, bool), 4)
+    >>> [round(v, 6) for v in r.raw], round(r.r2, 6)
+    ([0.36, 0.64], 1.0)
+    """
+    p = corr.shape[0] - 1
     if flat[-1]:
         raise ValueError("the outcome has the same value in every row; nothing to explain")
     constant = flat[:-1]
