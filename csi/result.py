@@ -224,12 +224,14 @@ class Result:
 
     def structural_csi(self) -> Estimate | None:
         """The CSI of a structural model (``paths:``): the satisfaction construct's index with its
-        interval (no standard error; n = the respondents the structural model used), or None."""
+        bootstrap standard error and interval (NaN without them; n = the respondents the
+        structural model used), or None."""
         st = self.structural
         if not st:
             return None
         ci = st.get("ci") or [None, None]
-        return Estimate(float(st["csi"]), math.nan, (_fnum(ci[0]), _fnum(ci[1])), int((st.get("settings") or {}).get("n") or 0))
+        return Estimate(float(st["csi"]), _fnum(st.get("se")), (_fnum(ci[0]), _fnum(ci[1])),
+                        int((st.get("settings") or {}).get("n") or 0))
 
     def node(self, node_id: str) -> NodeScore:
         for n in self.nodes:
