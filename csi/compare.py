@@ -765,6 +765,11 @@ def _model_warnings(results: Sequence[Result], labels: Sequence[str]) -> list[st
     for r, label in zip(results, labels, strict=True):
         if r.overall.se != r.overall.se:
             out.append(f"{label} has no standard errors (scored with --bootstrap 0): changes involving it are not tested")
+    rank_by = {label: (r.manifest.get("options") or {}).get("rank_by") or "loss" for r, label in zip(results, labels, strict=True)}
+    if len(set(rank_by.values())) > 1:
+        listing = ", ".join(f"by {rule} in {label}" for label, rule in rank_by.items())
+        out.append(f"the weak points are ranked differently ({listing}): their ranks across the periods are not comparable; "
+                   "score every period with the same --rank-by")
     return out
 
 

@@ -299,3 +299,15 @@ def test_a_structural_model_leads_with_its_csi(ecsi):
     r = runner.invoke(app, ["score", ECSI, "--model", ECSI_MODEL, "-B", "50", "--lang", "en"], env={"COLUMNS": "200"})
     panel = r.stdout.split("Key findings")[0]
     assert panel.index("CSI (satisfaction construct)  72.5") < panel.index("Index of the drivers (index tree)  70.3")
+
+
+def test_compare_warns_when_the_periods_rank_weak_points_differently():
+    from csi.compare import compare_results
+
+    q2 = EXAMPLES / "accounting_2026Q2.xlsx"
+    by_loss = score_file(q2, options=ScoreOptions(bootstrap=20))
+    by_ipma = score_export(Q3, options=ScoreOptions(bootstrap=20, rank_by="ipma")).result
+    mixed = compare_results([by_loss, by_ipma], labels=["Q2", "Q3"])
+    assert any("ranked differently (by loss in Q2, by ipma in Q3)" in w for w in mixed.warnings)
+    same = compare_results([by_loss, score_file(Q3, options=ScoreOptions(bootstrap=20))], labels=["Q2", "Q3"])
+    assert not any("ranked differently" in w for w in same.warnings)
