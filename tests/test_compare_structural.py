@@ -229,3 +229,38 @@ def test_the_compare_command_reads_two_structural_results(periods, tmp_path):
     doc = json.loads(out.stdout)
     assert doc["structural"] == compare_results([a, b], ["p1", "p2"]).structural.to_dict()
     assert [x["code"] for x in doc["alerts"]].count("structural-drop") >= 1
+
+
+def test_key_findings_name_the_structural_csi_and_no_construct_twice(periods):
+    """The structural CSI follows the tree's index; a construct that is also a group of the tree
+    (image) is one finding, the group's, not two with different numbers."""
+    from csi.report.findings import comparison_findings
+
+    (a, b), _ = periods
+    c = compare_results([a, b], ["P1", "P2"])
+    changes = [f.fields for f in comparison_findings(c) if f.kind == "change"]
+    assert [f["id"] for f in changes[:2]] == ["overall", c.structural.csi.id]
+    assert changes[1]["delta"] == c.structural.csi.delta and changes[1]["last"] == c.structural.csi.scores[-1]
+    image = [f for f in changes if f["id"] == "image"]
+    group = next(n for n in c.nodes if n.id == "image")
+    assert len(image) == 1 and image[0]["delta"] == group.delta and image[0]["significant"]
+
+
+def test_a_construct_outside_the_tree_that_moves_is_a_finding(periods):
+    """Loyalty is no group of the index tree: when it falls significantly (here set so on the
+    comparison's own row), it is a finding; an impact never is."""
+    from dataclasses import replace
+
+    from csi.report.findings import comparison_findings
+
+    (a, b), _ = periods
+    c = compare_results([a, b], ["P1", "P2"])
+    tree = {n.id for n in c.nodes}
+    outside = [r.id for r in c.structural.constructs if r.id not in tree]
+    assert "loyalty" in outside
+    rows = tuple(replace(r, verdict="down", delta=-4.0, p_adj=0.001) if r.id == "loyalty" else r for r in c.structural.constructs)
+    impacts = tuple(replace(r, verdict="down", delta=-1.0, p_adj=0.001) for r in c.structural.impacts)
+    moved = replace(c, structural=replace(c.structural, constructs=rows, impacts=impacts))
+    changes = [f.fields for f in comparison_findings(moved) if f.kind == "change"]
+    assert any(f["id"] == "loyalty" and f["delta"] == -4.0 for f in changes)
+    assert not any(f["delta"] == -1.0 for f in changes)

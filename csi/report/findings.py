@@ -412,14 +412,23 @@ def comparison_findings(comparison: Comparison) -> list[Finding]:
     o = comparison.overall
     if _tested(o):
         out.append(Finding("change", _change_fields(o, comparison)))
+    structural = comparison.structural
+    if structural is not None and _tested(structural.csi):  # the CSI of the structural model (paths:)
+        out.append(Finding("change", _change_fields(structural.csi, comparison)))
     moves = [(c, None) for c in comparison.nodes if _tested(c) and c.verdict in ("up", "down")]
+    if structural is not None:  # constructs outside the index tree (a driver's group says it already);
+        tree = {c.id for c in comparison.nodes}  # impacts measure importance, not satisfaction
+        moves += [(c, None) for c in structural.constructs
+                  if c.id not in tree and _tested(c) and c.verdict in ("up", "down")]
     for seg in comparison.segments:
         for v in seg.values:
             moves += [(c, {"by": seg.by, "value": v.value}) for c in (v.overall, *v.nodes) if _tested(c) and c.verdict in ("up", "down")]
     # the dimensions first, then sub-dimensions, then indicators; the largest change first in each
     moves.sort(key=lambda cm: (cm[1] is not None, cm[0].kind != "group", cm[0].parent is not None, -abs(cm[0].delta), cm[0].id))
-    tested = sum(_tested(c) for c in (o, *comparison.nodes))
-    if not moves and o.verdict not in ("up", "down"):
+    leading = [o] if structural is None else [o, structural.csi]
+    others = [*comparison.nodes, *(structural.constructs if structural is not None else ())]
+    tested = sum(_tested(c) for c in (*leading, *others))
+    if not moves and all(c.verdict not in ("up", "down") for c in leading):
         out.append(Finding("no_changes", {"tested": tested, "alpha": comparison.alpha}))
     out += [Finding("change", _change_fields(c, comparison, seg)) for c, seg in moves[:TOP]]
     if len(moves) > TOP:
