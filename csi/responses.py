@@ -7,15 +7,16 @@ A core type: :func:`csi.survey.prepare.prepare` makes it from a read file, the e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["InvalidCells", "DataQuality", "Responses"]
+__all__ = ["InvalidCells", "DataQuality", "PersonalCells", "Responses"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,32 @@ class DataQuality:
 
 
 @dataclass(frozen=True, slots=True)
+class PersonalCells:
+    """Each respondent's cells in the personal-data columns, looked up when asked for: a few
+    quoted comments need them, so no copy of every respondent's is made (on a million rows
+    that copy cost more than the rest of the preparation).
+
+    ``columns`` are the file's columns (any sequence indexed by position over the file's
+    rows), ``rows`` the file row of each respondent. ``cells[i]`` is respondent i's tuple of
+    cells; ``cells[mask]`` the same for a subset of the respondents.
+    """
+
+    columns: tuple[Sequence[Any], ...]
+    rows: np.ndarray
+
+    @overload
+    def __getitem__(self, i: int | np.integer) -> tuple[Any, ...]: ...
+    @overload
+    def __getitem__(self, i: np.ndarray) -> PersonalCells: ...
+
+    def __getitem__(self, i: int | np.integer | np.ndarray) -> tuple[Any, ...] | PersonalCells:
+        if isinstance(i, (int, np.integer)):
+            row = int(self.rows[i])
+            return tuple(column[row] for column in self.columns)
+        return PersonalCells(self.columns, self.rows[i])
+
+
+@dataclass(frozen=True, slots=True)
 class Responses:
     """The n × k matrix of 0–100 values the engine works on.
 
@@ -65,9 +92,9 @@ class Responses:
     weighting: dict[str, object] = field(default_factory=dict)
     #: Open-text answers of the model's comment columns, "" where none (not yet masked).
     comments: dict[str, np.ndarray] = field(default_factory=dict)
-    #: Per respondent, the cells of their row in the personal-data columns (n × p, objects),
-    #: so that a quoted comment has the respondent's own name masked; None without comments.
-    personal: np.ndarray | None = None
+    #: Per respondent, the cells of their row in the personal-data columns, so that a quoted
+    #: comment has the respondent's own name masked; None without comments.
+    personal: PersonalCells | None = None
 
     @property
     def n(self) -> int:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from csi.errors import DataError, Issue
 from csi.model import Item, Model
-from csi.responses import DataQuality, InvalidCells, Responses
+from csi.responses import DataQuality, InvalidCells, PersonalCells, Responses
 from csi.survey.answers import (
     DATE_TEXT,
     DistinctCells,
@@ -229,12 +229,12 @@ def _no_usable_answers(table: Table, model: Model, quality: DataQuality) -> Issu
     return Issue("no-usable-answers", f"no usable answers: {why}", file=table.path, sheet=table.sheet)
 
 
-def _personal(table: Table, pii: Sequence[str], kept: np.ndarray) -> np.ndarray | None:
-    """Each kept respondent's cells in the personal-data columns ``pii`` (n × p objects): the
-    values :func:`csi.privacy.mask_own` masks in the comments quoted from that respondent.
-    Masking happens when a comment is quoted (a few per weak point), not here for every row."""
+def _personal(table: Table, pii: Sequence[str], kept: np.ndarray) -> PersonalCells | None:
+    """The kept respondents' cells in the personal-data columns ``pii``: the values
+    :func:`csi.privacy.mask_own` masks in the comments quoted from that respondent, looked up
+    when a comment is quoted (a few per weak point), not copied here for every row."""
     pii = [c for c in pii if c in table.frame.columns]
-    return table.frame[pii].iloc[kept].to_numpy(dtype=object) if pii else None
+    return PersonalCells(tuple(table.frame[c].array for c in pii), kept) if pii else None
 
 
 def _row_numbers(table: Table, i: np.ndarray) -> np.ndarray:
