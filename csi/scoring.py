@@ -394,29 +394,7 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
     by_id = {item.id: e for item, e in zip(model.items, item_est, strict=True)}
     by_id.update({g.id: e for g, e in zip(tree.groups, group_est, strict=True)})
 
-    nodes: list[NodeScore] = []
-    item_index = {item.id: j for j, item in enumerate(model.items)}
-    for node in walk(model.root):
-        if node.id == model.root.id:
-            continue
-        est = by_id[node.id]
-        if isinstance(node, Group):
-            gw = weights[node.id]
-            a = alphas.get(node.id)
-            details = dict(gw.details)
-            root_details = weights[model.root.id].details
-            if weights[model.root.id].method == "pls" and node.id in root_details.get("composite_reliability", {}):
-                details["composite_reliability"] = root_details["composite_reliability"][node.id]
-                details["ave"] = root_details["ave"][node.id]
-            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "group", tree.local[node.id], tree.global_[node.id], est,
-                                   method=gw.method, alpha=None if a is None else a[0], alpha_ci=None if a is None else (a[1], a[2]),
-                                   weighting=_plain(details) or None))
-        else:
-            j = item_index[node.id]
-            target = options.target if options.target is not None else node.target
-            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "item", tree.local[node.id], tree.global_[node.id], est,
-                                   column=responses.columns[j], type=node.type, target=target,
-                                   low_share=float(fit.low_share[j])))
+    nodes = _node_scores(model, responses, options, weights, tree, by_id, alphas, fit.low_share)
     overall = group_est[0]
 
     structural = None
@@ -436,9 +414,51 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
         nps = _nps_summary(model.nps.id, p, d, a, fit.nps_reps, fit.nps_n, options, fpc)
 
     segments = tuple(_segments(model, weights, options, breakdowns, sums))
+    respondents, data_quality = _respondents(responses, options, sums.kind, fpc if population is not None else None,
+                                             warnings)
+    _precision_warnings(model, options, overall, fit.n, warnings)
+    return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
+                  manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
+                  warnings=tuple(warnings), structural=structural, ipa=ipa)
+
+
+def _node_scores(model: Model, responses: Responses, options: ScoreOptions, weights: Mapping[str, GroupWeights],
+                 tree: _Tree, by_id: Mapping[str, Estimate], alphas: Mapping[str, tuple[float, float, float]],
+                 low_share: np.ndarray) -> list[NodeScore]:
+    """Every group and indicator of the tree in model order, with its weights, estimate and details."""
+    nodes: list[NodeScore] = []
+    item_index = {item.id: j for j, item in enumerate(model.items)}
+    root_weights = weights[model.root.id]
+    for node in walk(model.root):
+        if node.id == model.root.id:
+            continue
+        est = by_id[node.id]
+        if isinstance(node, Group):
+            gw = weights[node.id]
+            a = alphas.get(node.id)
+            details = dict(gw.details)
+            if root_weights.method == "pls" and node.id in root_weights.details.get("composite_reliability", {}):
+                details["composite_reliability"] = root_weights.details["composite_reliability"][node.id]
+                details["ave"] = root_weights.details["ave"][node.id]
+            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "group", tree.local[node.id], tree.global_[node.id], est,
+                                   method=gw.method, alpha=None if a is None else a[0], alpha_ci=None if a is None else (a[1], a[2]),
+                                   weighting=_plain(details) or None))
+        else:
+            j = item_index[node.id]
+            target = options.target if options.target is not None else node.target
+            nodes.append(NodeScore(node.id, node.name, tree.parent[node.id], "item", tree.local[node.id], tree.global_[node.id], est,
+                                   column=responses.columns[j], type=node.type, target=target,
+                                   low_share=float(low_share[j])))
+    return nodes
+
+
+def _respondents(responses: Responses, options: ScoreOptions, kind: str, fpc: float | None,
+                 warnings: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The result's ``respondents`` and ``data_quality`` sections; a raking that did not
+    converge adds its warning."""
     w = np.ones(responses.n) if responses.weights is None else responses.weights
     q = responses.quality
-    respondents = {
+    respondents: dict[str, Any] = {
         "rows": q.rows, "used": q.used, "effective_n": effective_n(w), "excluded": dict(q.excluded),
         "flagged": dict(q.flagged), "invalid_cells": {c.column: c.count for c in q.invalid},
     }
@@ -450,24 +470,26 @@ def _score(model: Model, responses: Responses, options: ScoreOptions, weights: M
     data_quality = {
         "invalid": [{"item": c.item, "column": c.column, "letter": c.letter, "count": c.count, "rows": list(c.rows),
                      "values": list(c.values)} for c in q.invalid],
-        "bootstrap": {"kind": sums.kind, "replicates": options.bootstrap, "seed": options.seed,
-                      "interval": "percentile", "fpc": fpc if population is not None else None,
+        "bootstrap": {"kind": kind, "replicates": options.bootstrap, "seed": options.seed,
+                      "interval": "percentile", "fpc": fpc,
                       "gaussian_above": bootstrap.MULTINOMIAL_MAX_N, "cells_resampled_up_to": bootstrap.CELL_RESAMPLE_MAX_N},
     }
+    return respondents, data_quality
+
+
+def _precision_warnings(model: Model, options: ScoreOptions, overall: Estimate, n: int, warnings: list[str]) -> None:
+    """Warn when the index's margin is wider than ``quality.max_margin``, or the sample tiny."""
     max_margin = model.quality.max_margin
     if max_margin is not None and np.isfinite(overall.se) and overall.se > 0:
         from statistics import NormalDist
 
         margin = NormalDist().inv_cdf(0.5 + options.confidence / 2) * overall.se
         if margin > max_margin:
-            needed = int(np.ceil(fit.n * (margin / max_margin) ** 2))
-            warnings.append(f"the overall index is ±{margin:.1f} points at n = {fit.n}, wider than quality.max_margin ±{max_margin:g}; "
+            needed = int(np.ceil(n * (margin / max_margin) ** 2))
+            warnings.append(f"the overall index is ±{margin:.1f} points at n = {n}, wider than quality.max_margin ±{max_margin:g}; "
                             f"about {needed} responses would be needed")
-    if fit.n < 30:
-        warnings.append(f"only {fit.n} respondents: intervals are rough")
-    return Result(overall=overall, nodes=tuple(nodes), weak_points=tuple(weak), respondents=respondents,
-                  manifest=dict(manifest or {}), outcome=outcome, nps=nps, segments=segments, data_quality=data_quality,
-                  warnings=tuple(warnings), structural=structural, ipa=ipa)
+    if n < 30:
+        warnings.append(f"only {n} respondents: intervals are rough")
 
 
 def _relative_importance(model: Model, responses: Responses) -> Importance | str | None:
