@@ -311,3 +311,15 @@ def test_compare_warns_when_the_periods_rank_weak_points_differently():
     assert any("ranked differently (by loss in Q2, by ipma in Q3)" in w for w in mixed.warnings)
     same = compare_results([by_loss, score_file(Q3, options=ScoreOptions(bootstrap=20))], labels=["Q2", "Q3"])
     assert not any("ranked differently" in w for w in same.warnings)
+
+
+def test_fail_under_checks_the_structural_csi_with_paths(ecsi):
+    """Between the index tree's overall and the structural CSI, --fail-under follows the CSI."""
+    tree, csi = ecsi.overall.score, ecsi.structural_csi().score
+    assert abs(csi - tree) > 0.2
+    between = f"{(tree + csi) / 2:.2f}"
+    r = runner.invoke(app, ["score", str(ECSI), "--model", ECSI_MODEL, "-B", "50", "-q", "--fail-under", between])
+    assert r.exit_code == (1 if csi < tree else 0)
+    above = f"{csi + 0.05:.2f}"
+    r = runner.invoke(app, ["score", str(ECSI), "--model", ECSI_MODEL, "-B", "50", "-q", "--fail-under", above])
+    assert r.exit_code == 1 and f"structural CSI {csi:.2f} is below --fail-under {float(above):g}" in r.stderr

@@ -74,7 +74,7 @@ def score(
     output: OutputOpt = None,
     exclusions: Annotated[Path | None, typer.Option("--exclusions", help="Write excluded and flagged rows with reasons (CSV, no personal data).", show_default=False)] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat any invalid answer as an error (exit 2).")] = False,
-    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, callback=finite, help="Exit 1 when the overall CSI is below this score (0–100).", show_default=False)] = None,
+    fail_under: Annotated[float | None, typer.Option("--fail-under", min=0, max=100, callback=finite, help="Exit 1 when the CSI is below this score (0–100): the overall index, or with paths: the satisfaction construct's index.", show_default=False)] = None,
     quiet: QuietOpt = False,
     lang: LangOpt = None,
     mkdir: MkdirOpt = False,
@@ -121,6 +121,9 @@ def score(
                 from csi.report.ranking import render_terminal
 
                 render_terminal(result, stdout_console(highlight=False), lang, overall=False)
-    if fail_under is not None and not result.overall.score >= fail_under:
-        sys.stderr.write(f"csi: overall CSI {result.overall.score:.2f} is below --fail-under {fail_under:g}\n")
-        raise typer.Exit(1)
+    if fail_under is not None:
+        structural = result.structural_csi()  # with paths: the CSI is the satisfaction construct's index
+        csi, what = (result.overall.score, "overall CSI") if structural is None else (structural.score, "structural CSI")
+        if not csi >= fail_under:
+            sys.stderr.write(f"csi: {what} {csi:.2f} is below --fail-under {fail_under:g}\n")
+            raise typer.Exit(1)
