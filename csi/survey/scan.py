@@ -196,7 +196,9 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, floors: tuple[int, int] | N
             else:
                 cut = len(buf)
             position = 0
-            while floors is not None and (match := pattern.search(buf, position, cut)):
+            for at in _references(buf, cut, max(column, column_floor)) if floors is not None else ():
+                if at < position or (match := pattern.match(buf, at, cut)) is None:
+                    continue
                 position = match.end()
                 close = buf.find(b">", position)
                 if close > 0 and buf[close - 1] == ord("/"):
@@ -248,6 +250,33 @@ def scan_numbers(archive: zipfile.ZipFile, part: str, stop: threading.Event) -> 
     nothing is known when ``stop`` is set before the end. One thread inflates and searches:
     this runs in the background, leaving the other core to calamine."""
     return _scan_sheet(archive, part, None, False, numbers=True, stop=stop)
+
+
+def _references(buf: bytes, cut: int, column: int) -> list[int]:
+    """Where ``r="`` opens a row number, or a cell reference past ``column``, in ``buf[:cut]``:
+    every place the extent pattern could match, found with numpy (which lets go of the GIL)
+    rather than by trying the pattern at each of a sheet's millions of cell references."""
+    import numpy as np
+
+    a = np.frombuffer(buf, dtype=np.uint8, count=cut)
+    if a.size < 8:
+        return [m.start() for m in re.finditer(rb'r="', buf[:cut])]
+    a = np.append(a, np.zeros(4, dtype=np.uint8))  # (so that four characters follow every r=")
+    at = np.flatnonzero((a[:-6] == ord("r")) & (a[1:-5] == ord("=")) & (a[2:-4] == ord('"'))) + 3
+    first, second = a[at], a[at + 1]
+    is_letter = (second >= ord("A")) & (second <= ord("Z"))
+    keep = (first >= ord("0")) & (first <= ord("9"))  # a row number
+    if column < 26:
+        keep |= ~is_letter & (first > ord("@") + column) & (first <= ord("Z"))
+    several = np.flatnonzero(is_letter & (first >= ord("A")) & (first <= ord("Z")))  # two letters or more
+    number = np.zeros(several.size, dtype=np.int64)
+    going = np.ones(several.size, dtype=bool)
+    for i in range(4):
+        c = a[at[several] + i].astype(np.int64)
+        going &= (c >= ord("A")) & (c <= ord("Z"))
+        number = np.where(going, number * 26 + c - ord("@"), number)
+    keep[several[number > column]] = True  # (four letters are past every column: 26³ + … > 16 384)
+    return (at[keep] - 3).tolist()
 
 
 def _pieces(archive: zipfile.ZipFile, part: str, size: int) -> Iterator[bytes]:
