@@ -258,10 +258,8 @@ def _references(buf: bytes, cut: int, column: int) -> list[int]:
     rather than by trying the pattern at each of a sheet's millions of cell references."""
     import numpy as np
 
-    a = np.frombuffer(buf, dtype=np.uint8, count=cut)
-    if a.size < 8:
-        return [m.start() for m in re.finditer(rb'r="', buf[:cut])]
-    a = np.append(a, np.zeros(4, dtype=np.uint8))  # (so that four characters follow every r=")
+    # (four zero bytes appended, so that four characters follow every r=" however short buf is)
+    a = np.append(np.frombuffer(buf, dtype=np.uint8, count=cut), np.zeros(4, dtype=np.uint8))
     at = np.flatnonzero((a[:-6] == ord("r")) & (a[1:-5] == ord("=")) & (a[2:-4] == ord('"'))) + 3
     first, second = a[at], a[at + 1]
     is_letter = (second >= ord("A")) & (second <= ord("Z"))
